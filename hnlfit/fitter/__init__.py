@@ -1,0 +1,1 @@
+"""Scans, profile likelihood, limits and posterior sampling."""

@@ -1,0 +1,1 @@
+"""Measurement data (YAML with references) and likelihood terms built from them."""

@@ -1,0 +1,195 @@
+"""Measurement data sets (YAML with references) and the likelihood terms built from them.
+
+Data sets live in ``hnlfit/likelihoods/data/<dataset>/*.yaml``, one file per experiment
+or measurement family.  Each file holds a list of entries validated against
+:data:`hnlfit.likelihoods.schema.DATASET_FILE`; an entry names the observable it
+constrains, the kind of term, the numbers, the year, the CL and the references.
+
+* ``seed``    -- exactly the inputs of 2105.11462 (to reproduce its figures)
+* ``current`` -- the latest published values (see each entry's references)
+
+Entries flagged ``projection: true`` (HL-LHC, nEXO, ...) are expected sensitivities; they
+enter a likelihood only when asked for by name or with ``projections=True``. Entries with
+``default: false`` are alternatives (e.g. Delta a_e from Rb when Cs is the default).
+
+A user adds an experiment by writing one more YAML file in this format (anywhere) and
+passing its path to :func:`load_entries` / ``build_likelihood(extra_files=...)`` or a run
+card's ``data:`` list.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import jsonschema
+import numpy as np
+import yaml
+
+from ..errors import DataError
+from ..params import suggest
+from . import schema
+from .terms import (AsymmetricGaussian, Combined, Gaussian, PoissonCount, PyhfCount, Term,
+                    UpperLimit, counting_spec)
+
+DATA_ROOT = resources.files("hnlfit.likelihoods") / "data"
+
+
+def datasets() -> list[str]:
+    return sorted(p.name for p in DATA_ROOT.iterdir() if p.is_dir() and not
+                  p.name.startswith("_"))
+
+
+def load_file(path: str | Path) -> list[dict[str, Any]]:
+    """Read and validate one measurement file; errors name the file and the entry."""
+    path = Path(path)
+    try:
+        doc = yaml.safe_load(path.read_text())
+    except FileNotFoundError:
+        raise DataError(f"measurement file {path} does not exist") from None
+    except yaml.YAMLError as exc:
+        raise DataError(f"measurement file {path} is not valid YAML: {exc}") from None
+    try:
+        jsonschema.validate(doc, schema.DATASET_FILE)
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(x) for x in exc.absolute_path) or "top level"
+        entry = ""
+        if len(exc.absolute_path) >= 2 and isinstance(doc, dict):
+            item = doc["measurements"][exc.absolute_path[1]]
+            entry = f" (entry {item.get('name', '?')!r})" if isinstance(item, dict) else ""
+        best = jsonschema.exceptions.best_match([exc]).message
+        raise DataError(f"measurement file {path}{entry} fails the schema at {where}: "
+                        f"{best}") from None
+    for e in doc["measurements"]:
+        e["source_file"] = str(path)
+    return doc["measurements"]
+
+
+@lru_cache(maxsize=None)
+def _dataset_entries(dataset: str) -> tuple[dict[str, Any], ...]:
+    folder = DATA_ROOT / dataset
+    if not folder.is_dir():
+        raise DataError(f"unknown data set {dataset!r}; available: {', '.join(datasets())}."
+                        f"{suggest(dataset, datasets())}")
+    entries: list[dict[str, Any]] = []
+    for f in sorted(folder.iterdir(), key=lambda p: p.name):
+        if f.name.endswith(".yaml"):
+            entries.extend(load_file(Path(str(f))))
+    names = [e["name"] for e in entries]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise DataError(f"data set {dataset!r} defines {dup} more than once")
+    return tuple(entries)
+
+
+def load_entries(dataset: str = "seed", extra_files: Iterable[str | Path] = ()) -> list[dict]:
+    entries = [dict(e) for e in _dataset_entries(dataset)]
+    for f in extra_files:
+        entries.extend(load_file(f))
+    return entries
+
+
+def reference_text(entry: dict) -> str:
+    parts = []
+    for r in entry.get("references", []):
+        parts.append(r.get("arxiv") and f"arXiv:{r['arxiv']}" or r.get("doi")
+                     or f"INSPIRE {r.get('inspire')}")
+    return "; ".join(parts)
+
+
+def build_term(entry: dict) -> Term:
+    """Turn one validated entry into a likelihood term."""
+    kind = entry["kind"]
+    common = dict(name=entry["name"], reference=reference_text(entry))
+    if kind == "ckm_first_row":
+        from .ckm import ckm_term
+        return ckm_term(entry)
+    common.update(observable=entry["observable"],
+                  obs_args=dict(entry.get("observable_args", {})),
+                  scale=float(entry.get("scale", 1.0)))
+    if kind == "gaussian":
+        return Gaussian(**common, value=entry["value"], sigma=entry["sigma"])
+    if kind == "asymmetric_gaussian":
+        return AsymmetricGaussian(**common, value=entry["value"], sigma_up=entry["sigma_up"],
+                                  sigma_down=entry["sigma_down"])
+    if kind == "upper_limit":
+        return UpperLimit(**common, limit=entry["limit"], cl=entry["cl"])
+    if kind == "inverse_lower_limit":
+        return UpperLimit(**common, limit=1.0 / entry["lower_limit"], cl=entry["cl"])
+    if kind == "upper_limit_table":
+        return TableUpperLimit(**common, cl=entry["cl"],
+                               masses=np.asarray(entry["table"]["m_N"], float),
+                               limits=np.asarray(entry["table"]["limit"], float)
+                               * float(entry.get("limit_scale", 1.0)))
+    if kind == "poisson":
+        return PoissonCount(**common, n_obs=entry["n_obs"],
+                            background=entry.get("background", 0.0))
+    if kind == "pyhf_count":
+        spec = counting_spec(entry["n_obs"], entry["background"],
+                             entry["background_uncertainty"])
+        return PyhfCount(entry["name"], entry["observable"], spec,
+                         obs_args=common["obs_args"], scale=common["scale"],
+                         reference=common["reference"])
+    raise DataError(f"entry {entry['name']!r}: unknown kind {kind!r}")  # schema prevents
+
+
+class TableUpperLimit(UpperLimit):
+    """An upper limit that depends on m_N (log-log interpolation in a published table).
+
+    Outside the table's mass range the measurement says nothing: chi2 = 0 there.
+    """
+
+    def __init__(self, *, masses: np.ndarray, limits: np.ndarray, **kw):
+        order = np.argsort(masses)
+        self.masses, self.limits = masses[order], limits[order]
+        super().__init__(limit=float(self.limits[0]), **kw)
+
+    def limit_at(self, m_N: np.ndarray) -> np.ndarray:
+        logl = np.interp(np.log(m_N), np.log(self.masses), np.log(self.limits))
+        return np.exp(logl)
+
+    def chi2(self, point):
+        m = point["m_N"]
+        inside = (m >= self.masses[0]) & (m <= self.masses[-1])
+        pred, sm = self.prediction(point), self.sm_prediction(point)
+        lim = self.limit_at(np.clip(m, self.masses[0], self.masses[-1]))
+        chi2 = (self.z / lim) ** 2 * (pred ** 2 - sm ** 2)
+        return np.where(inside, chi2, 0.0)
+
+    def pull(self, pred):
+        return np.sqrt(np.maximum(self._chi2_abs(pred), 0.0))
+
+    def describe(self) -> str:
+        return (f"< table in m_N [{self.masses[0]:g}, {self.masses[-1]:g}] GeV "
+                f"({100 * self.cl:g}% CL)")
+
+
+def select(entries: list[dict], include: Iterable[str] | None = None,
+           exclude: Iterable[str] = (), projections: bool = False) -> list[dict]:
+    """Pick entries: by name when ``include`` is given, else the defaults (no projections)."""
+    by_name = {e["name"]: e for e in entries}
+    if include is not None:
+        chosen = []
+        for n in include:
+            if n not in by_name:
+                raise DataError(f"no measurement {n!r} in this data set.{suggest(n, by_name)}")
+            chosen.append(by_name[n])
+    else:
+        chosen = [e for e in entries if e.get("default", True)
+                  and (projections or not e.get("projection", False))]
+    excl = set(exclude)
+    for n in excl:
+        if n not in by_name:
+            raise DataError(f"cannot exclude {n!r}: no such measurement.{suggest(n, by_name)}")
+    return [e for e in chosen if e["name"] not in excl]
+
+
+def build_likelihood(dataset: str = "seed", include: Iterable[str] | None = None,
+                     exclude: Iterable[str] = (), projections: bool = False,
+                     extra_files: Iterable[str | Path] = ()) -> Combined:
+    """The combined likelihood of a data set (default entries, or those named)."""
+    entries = select(load_entries(dataset, extra_files), include, exclude, projections)
+    if not entries:
+        raise DataError("the likelihood would have no terms")
+    return Combined([build_term(e) for e in entries], name=f"{dataset}")

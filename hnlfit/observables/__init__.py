@@ -1,0 +1,1 @@
+"""Observables: named predictions registered with metadata (see :mod:`.registry`)."""
