@@ -149,16 +149,17 @@ class TableUpperLimit(UpperLimit):
         logl = np.interp(np.log(m_N), np.log(self.masses), np.log(self.limits))
         return np.exp(logl)
 
-    def chi2(self, point):
+    def _pull_of(self, point, pred):
         m = point["m_N"]
         inside = (m >= self.masses[0]) & (m <= self.masses[-1])
-        pred, sm = self.prediction(point), self.sm_prediction(point)
         lim = self.limit_at(np.clip(m, self.masses[0], self.masses[-1]))
-        chi2 = (self.z / lim) ** 2 * (pred ** 2 - sm ** 2)
-        return np.where(inside, chi2, 0.0)
+        return np.where(inside, self.z * np.abs(pred) / lim, 0.0)
 
-    def pull(self, pred):
-        return np.sqrt(np.maximum(self._chi2_abs(pred), 0.0))
+    def pull_at(self, point):
+        return self._pull_of(point, self.prediction(point))
+
+    def chi2(self, point):
+        return self.pull_at(point) ** 2 - self._pull_of(point, self.sm_prediction(point)) ** 2
 
     def describe(self) -> str:
         return (f"< table in m_N [{self.masses[0]:g}, {self.masses[-1]:g}] GeV "

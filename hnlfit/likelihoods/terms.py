@@ -147,13 +147,25 @@ class ObservableTerm(Term):
     def _centre(self) -> float:
         return 0.0
 
+    def pull_at(self, point: Point) -> np.ndarray:
+        """Signed pull of the measurement at the point (absolute, not relative to no-HNL)."""
+        return self.pull(self.prediction(point))
+
+    def exclusion_z(self, cl: float = 0.95) -> float:
+        """|pull| beyond which the point is excluded at ``cl`` (two-sided for measurements;
+        limits override this with their own one-sided CL)."""
+        return float(stats.norm.ppf(0.5 + 0.5 * cl))
+
+    def excludes(self, point: Point, cl: float = 0.95) -> np.ndarray:
+        return np.abs(self.pull_at(point)) > self.exclusion_z(cl)
+
     def describe(self) -> str:
         return ""
 
     def breakdown(self, point: Point) -> list[dict[str, Any]]:
-        pred = self.prediction(point)
         return [{"term": self.name, "observable": self.observable, "data": self.describe(),
-                 "prediction": pred, "pull": self.pull(pred), "chi2": self.chi2(point),
+                 "prediction": self.prediction(point), "pull": self.pull_at(point),
+                 "chi2": self.chi2(point),
                  "reference": self.reference}]
 
 
@@ -218,6 +230,12 @@ class UpperLimit(ObservableTerm):
     def _chi2_abs(self, pred):
         return (self.z * pred / self.limit) ** 2
 
+    def pull(self, pred):
+        return self.z * np.abs(pred) / self.limit
+
+    def exclusion_z(self, cl: float = 0.95) -> float:
+        return self.z  # excluded where |prediction| > limit, at the limit's own CL
+
     def describe(self) -> str:
         return f"< {self.limit:.3g} ({100 * self.cl:g}% CL)"
 
@@ -266,15 +284,18 @@ class PyhfCount(ObservableTerm):
         import pyhf
 
         self.spec = spec
-        model = pyhf.Model(spec, poi_name="mu")
+        model = pyhf.Model({"channels": spec["channels"]}, poi_name="mu")
         data = self.spec["observations"][0]["data"] + model.config.auxdata
         bkg = sum(s["data"][0] for s in spec["channels"][0]["samples"]
                   if not any(m["type"] == "normfactor" for m in s["modifiers"]))
         n_obs = spec["observations"][0]["data"][0]
         self.s_max = s_max or 5.0 * (np.sqrt(bkg + n_obs) + 3.0)
         grid = np.linspace(0.0, self.s_max, n_grid)
+        bounds = model.config.suggested_bounds()
+        bounds[model.config.poi_index] = (0.0, 1.01 * self.s_max)
+        # one pyhf fit per grid value of the signal yield, once, at construction
         nll = np.array([float(pyhf.infer.mle.fixed_poi_fit(
-            mu, data, model, return_fitted_val=True)[1]) for mu in grid])
+            mu, data, model, par_bounds=bounds, return_fitted_val=True)[1]) for mu in grid])
         self._grid = grid
         self._q = nll - nll[0]
         self._slope = (self._q[-1] - self._q[-2]) / (grid[-1] - grid[-2])
@@ -291,8 +312,9 @@ class PyhfCount(ObservableTerm):
 
 
 def counting_spec(n_obs: float, background: float, background_uncertainty: float) -> dict:
-    """A one-bin pyhf workspace spec: one-event signal scaled by mu, background with an
-    absolute Gaussian uncertainty (``normsys`` would be relative; staterror is absolute)."""
+    """A one-bin pyhf spec: a one-event signal scaled by the POI ``mu`` and a background
+    whose absolute uncertainty enters as a ``shapesys`` modifier (Poisson-constrained
+    auxiliary measurement with tau = (b / sigma_b)^2)."""
     return {
         "channels": [{
             "name": "count",
