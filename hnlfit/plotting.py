@@ -1,0 +1,88 @@
+"""Matplotlib figures for parameter planes: bands, exclusions, projections, EFT validity."""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; no display needed
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from .params import PARAMETERS  # noqa: E402
+
+_TEX = {
+    "m_N": r"$m_N$", "Lambda": r"$\Lambda$", "U_mu": r"$|U_{\mu 4}|$", "U_e": r"$|U_{e4}|$",
+    "d_gamma_e": r"$d_\gamma^e$", "d_gamma_mu": r"$d_\gamma^\mu$",
+    "d_gamma_tau": r"$d_\gamma^\tau$", "C_Hnue_mu": r"$[\bar C_{H\nu e}]_{4\mu}$",
+    "C_Hnue_e": r"$[\bar C_{H\nu e}]_{4e}$", "sign": "sign",
+}
+
+
+def axis_label(name: str, label: str | None = None) -> str:
+    """``label`` if given, else the parameter's symbol with its unit in brackets."""
+    if label:
+        return label
+    spec = PARAMETERS.get(name)
+    unit = spec.unit if spec else ""
+    sym = _TEX.get(name, name)
+    return f"{sym} [{unit}]" if unit and unit != "1" else sym
+
+
+def plane_figure(panels: list[dict], x: np.ndarray, y: np.ndarray, xaxis: dict, yaxis: dict,
+                 title: str = "", reference: str = ""):
+    """Draw one or more panels of a parameter plane.
+
+    Each panel is ``{"title": str, "layers": [drawn layer dicts]}`` where a drawn layer has
+    ``kind`` (band | excluded | projection | eft_invalid | combined), ``label``, ``color``,
+    and ``mask`` (bool grid, True where the region applies) or, for bands, ``masks`` (a list
+    of nested masks, widest first).
+    """
+    n = len(panels)
+    fig, axes = plt.subplots(1, n, figsize=(5.6 * n + 0.6, 5.0), squeeze=False,
+                             constrained_layout=True)
+    X, Y = np.meshgrid(x, y)
+    for ax, panel in zip(axes[0], panels):
+        handles = []
+        for layer in panel["layers"]:
+            handles.append(_draw_layer(ax, X, Y, layer))
+        ax.set_xscale("log" if xaxis.get("log") else "linear")
+        ax.set_yscale("log" if yaxis.get("log") else "linear")
+        ax.set_xlim(x[0], x[-1])
+        ax.set_ylim(y[0], y[-1])
+        ax.set_xlabel(axis_label(xaxis["name"], xaxis.get("label")))
+        ax.set_ylabel(axis_label(yaxis["name"], yaxis.get("label")))
+        ax.set_title(panel.get("title", ""), fontsize=11)
+        ax.grid(alpha=0.25, which="both", lw=0.5)
+        ax.legend(handles=[h for h in handles if h is not None], loc="best", fontsize=8,
+                  framealpha=0.85)
+    if title:
+        fig.suptitle(title + (f"\n({reference})" if reference else ""), fontsize=12)
+    return fig
+
+
+def _draw_layer(ax, X, Y, layer):
+    color = layer.get("color", "C0")
+    label = layer.get("label", layer["kind"])
+    kind = layer["kind"]
+    if kind == "band":
+        masks = layer["masks"]
+        alphas = np.linspace(0.3, 0.7, len(masks))
+        for m, a in zip(masks, alphas):
+            if m.any():
+                ax.contourf(X, Y, m.astype(float), levels=[0.5, 1.5], colors=[color], alpha=a)
+        return Patch(color=color, alpha=0.55, label=label)
+    mask = layer["mask"]
+    if not mask.any():
+        return None if kind == "eft_invalid" else Line2D(
+            [], [], color=color, ls=":", label=f"{label} (no exclusion in range)")
+    if kind in ("excluded", "eft_invalid"):
+        alpha = 0.55 if kind == "eft_invalid" else 0.35
+        ax.contourf(X, Y, mask.astype(float), levels=[0.5, 1.5], colors=[color], alpha=alpha)
+        ax.contour(X, Y, mask.astype(float), levels=[0.5], colors=[color], linewidths=1.2)
+        return Patch(facecolor=color, alpha=alpha, edgecolor=color, label=label)
+    # projections and combined contours are lines
+    ls = {"dashed": "--", "dotted": ":", "solid": "-"}.get(layer.get("style", "dashed"), "--")
+    ax.contour(X, Y, mask.astype(float), levels=[0.5], colors=[color], linewidths=1.8,
+               linestyles=[ls])
+    return Line2D([], [], color=color, ls=ls, lw=1.8, label=label)
