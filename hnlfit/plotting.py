@@ -35,17 +35,19 @@ def plane_figure(panels: list[dict], x: np.ndarray, y: np.ndarray, xaxis: dict, 
 
     Each panel is ``{"title": str, "layers": [drawn layer dicts]}`` where a drawn layer has
     ``kind`` (band | excluded | projection | eft_invalid | combined), ``label``, ``color``,
-    and ``mask`` (bool grid, True where the region applies) or, for bands, ``masks`` (a list
-    of nested masks, widest first).
+    ``field`` (a grid; the region is ``field > 1``) and, for bands, ``levels`` (the region
+    of each level is ``field < level``).
     """
     n = len(panels)
-    fig, axes = plt.subplots(1, n, figsize=(5.6 * n + 0.6, 5.0), squeeze=False,
+    fig, axes = plt.subplots(1, n, figsize=(5.6 * n + 0.6, 6.0), squeeze=False,
                              constrained_layout=True)
     X, Y = np.meshgrid(x, y)
+    legend: dict[str, object] = {}
     for ax, panel in zip(axes[0], panels):
-        handles = []
         for layer in panel["layers"]:
-            handles.append(_draw_layer(ax, X, Y, layer))
+            h = _draw_layer(ax, X, Y, layer)
+            if h is not None and h.get_label() not in legend:
+                legend[h.get_label()] = h
         ax.set_xscale("log" if xaxis.get("log") else "linear")
         ax.set_yscale("log" if yaxis.get("log") else "linear")
         ax.set_xlim(x[0], x[-1])
@@ -54,35 +56,37 @@ def plane_figure(panels: list[dict], x: np.ndarray, y: np.ndarray, xaxis: dict, 
         ax.set_ylabel(axis_label(yaxis["name"], yaxis.get("label")))
         ax.set_title(panel.get("title", ""), fontsize=11)
         ax.grid(alpha=0.25, which="both", lw=0.5)
-        ax.legend(handles=[h for h in handles if h is not None], loc="best", fontsize=8,
-                  framealpha=0.85)
+    # one legend for all panels, below them, so no region of the plane is hidden
+    fig.legend(handles=list(legend.values()), loc="outside lower center",
+               ncol=min(3, len(legend)), fontsize=9, frameon=False)
     if title:
         fig.suptitle(title + (f"\n({reference})" if reference else ""), fontsize=12)
     return fig
 
 
 def _draw_layer(ax, X, Y, layer):
+    """Draw one layer from its continuous ``field`` (so contours are interpolated between
+    grid points): bands are ``field < level``, every other region is ``field > 1``."""
     color = layer.get("color", "C0")
     label = layer.get("label", layer["kind"])
     kind = layer["kind"]
+    field = np.nan_to_num(np.asarray(layer["field"], float), nan=0.0, posinf=1e300)
+    top = max(float(field.max()), 1.0) * 2.0
     if kind == "band":
-        masks = layer["masks"]
-        alphas = np.linspace(0.3, 0.7, len(masks))
-        for m, a in zip(masks, alphas):
-            if m.any():
-                ax.contourf(X, Y, m.astype(float), levels=[0.5, 1.5], colors=[color], alpha=a)
+        levels = layer["levels"]
+        for lev, a in zip(levels, np.linspace(0.3, 0.7, len(levels))):
+            if (field < lev).any():
+                ax.contourf(X, Y, field, levels=[-1.0, lev], colors=[color], alpha=a)
         return Patch(color=color, alpha=0.55, label=label)
-    mask = layer["mask"]
-    if not mask.any():
+    if not (field > 1.0).any():
         return None if kind == "eft_invalid" else Line2D(
             [], [], color=color, ls=":", label=f"{label} (no exclusion in range)")
     if kind in ("excluded", "eft_invalid"):
-        alpha = 0.55 if kind == "eft_invalid" else 0.35
-        ax.contourf(X, Y, mask.astype(float), levels=[0.5, 1.5], colors=[color], alpha=alpha)
-        ax.contour(X, Y, mask.astype(float), levels=[0.5], colors=[color], linewidths=1.2)
+        alpha = 0.75 if kind == "eft_invalid" else 0.35
+        ax.contourf(X, Y, field, levels=[1.0, top], colors=[color], alpha=alpha)
+        ax.contour(X, Y, field, levels=[1.0], colors=[color], linewidths=1.2)
         return Patch(facecolor=color, alpha=alpha, edgecolor=color, label=label)
     # projections and combined contours are lines
     ls = {"dashed": "--", "dotted": ":", "solid": "-"}.get(layer.get("style", "dashed"), "--")
-    ax.contour(X, Y, mask.astype(float), levels=[0.5], colors=[color], linewidths=1.8,
-               linestyles=[ls])
+    ax.contour(X, Y, field, levels=[1.0], colors=[color], linewidths=1.8, linestyles=[ls])
     return Line2D([], [], color=color, ls=ls, lw=1.8, label=label)

@@ -110,7 +110,8 @@ def _layer(layer: dict, point, entries: dict, card: dict) -> tuple[dict, dict]:
     out = {"kind": kind, "label": layer.get("label", default_label),
            "color": layer.get("color", "k"), "style": layer.get("style", "filled")}
     if kind == "eft_invalid":
-        out["mask"] = ~point.eft_valid
+        out["field"] = point["m_N"] / point["Lambda"]  # region: field > 1
+        out["mask"] = out["field"] >= 1.0
         return out, {"kind": kind, "label": out["label"], "rule": "m_N >= Lambda"}
     if kind == "combined":
         return _combined_layer(layer, point, card, out)
@@ -126,11 +127,13 @@ def _layer(layer: dict, point, entries: dict, card: dict) -> tuple[dict, dict]:
             "projection": bool(entry.get("projection", False))}
     if kind == "band":
         nsig = sorted(layer.get("nsigma", [1.0, 2.0]), reverse=True)
+        out["field"], out["levels"] = pull, nsig  # regions: field < each level
         out["masks"] = [pull < s for s in nsig]
         info["rule"] = f"|pull| < {nsig} sigma"
     else:
         cl = layer.get("cl", 0.95)
         z = term.exclusion_z(cl)
+        out["field"] = pull / z  # region: field > 1
         out["mask"] = pull > z
         if entry.get("projection") and layer.get("style", "dashed") != "filled":
             out["kind"] = "projection"
@@ -148,7 +151,8 @@ def _combined_layer(layer: dict, point, card: dict, out: dict) -> tuple[dict, di
     chi2 = like.chi2(point)
     cl = layer.get("cl", 0.95)
     thr = delta_chi2_threshold(cl, dof=2)
-    out["mask"] = (chi2 - chi2.min()) > thr
+    out["field"] = (chi2 - chi2.min()) / thr  # region: field > 1
+    out["mask"] = out["field"] > 1.0
     out["chi2"] = chi2
     out["kind"] = "combined"
     out["style"] = layer.get("style", "solid")

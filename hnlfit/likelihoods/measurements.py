@@ -53,17 +53,36 @@ def load_file(path: str | Path) -> list[dict[str, Any]]:
     try:
         jsonschema.validate(doc, schema.DATASET_FILE)
     except jsonschema.ValidationError as exc:
-        where = "/".join(str(x) for x in exc.absolute_path) or "top level"
-        entry = ""
-        if len(exc.absolute_path) >= 2 and isinstance(doc, dict):
-            item = doc["measurements"][exc.absolute_path[1]]
-            entry = f" (entry {item.get('name', '?')!r})" if isinstance(item, dict) else ""
-        best = jsonschema.exceptions.best_match([exc]).message
-        raise DataError(f"measurement file {path}{entry} fails the schema at {where}: "
-                        f"{best}") from None
+        raise DataError(_schema_message(path, doc, exc)) from None
     for e in doc["measurements"]:
         e["source_file"] = str(path)
     return doc["measurements"]
+
+
+def _schema_message(path: Path, doc, exc: jsonschema.ValidationError) -> str:
+    """Say what is wrong with a file: for an entry, validate it against the schema of its
+    own ``kind`` so the message names the offending field rather than 'not valid under any
+    of the given schemas'."""
+    where = "/".join(str(x) for x in exc.absolute_path) or "top level"
+    msg = exc.message
+    rel = list(exc.absolute_path)
+    if len(rel) >= 2 and rel[0] == "measurements" and isinstance(doc, dict):
+        item = doc["measurements"][rel[1]]
+        if not isinstance(item, dict):
+            return f"measurement file {path}: entry {rel[1]} is not a mapping"
+        name = item.get("name", f"#{rel[1]}")
+        kinds = {b["properties"]["kind"]["const"]: b for b in schema.MEASUREMENT["oneOf"]}
+        kind = item.get("kind")
+        if kind not in kinds:
+            return (f"measurement file {path} (entry {name!r}): unknown kind {kind!r}; "
+                    f"allowed: {', '.join(kinds)}.{suggest(str(kind), kinds)}")
+        errors = list(jsonschema.Draft202012Validator(kinds[kind]).iter_errors(item))
+        if errors:
+            best = jsonschema.exceptions.best_match(errors)
+            field = "/".join(str(x) for x in best.absolute_path) or "entry"
+            return (f"measurement file {path} (entry {name!r}, kind {kind}): {field}: "
+                    f"{best.message}")
+    return f"measurement file {path} fails the schema at {where}: {msg}"
 
 
 @lru_cache(maxsize=None)
