@@ -1,3 +1,4 @@
 """Imports every built-in observable module so that it registers its observables."""
 from . import nusmeft  # noqa: F401  (2105.11462: g-2, LFV, EDM, mu_nu, LHC)
 from . import mesons  # noqa: F401
+from . import higgs, dbd  # noqa: F401
