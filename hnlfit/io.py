@@ -41,6 +41,22 @@ def _jsonable(o: Any):
     raise TypeError(f"cannot write {type(o).__name__} to JSON")
 
 
+def read_yaml(path: str | Path, what: str = "file"):
+    """Parse a YAML file; a missing file or bad YAML is a DataError naming ``what`` and the
+    path (measurement files, run cards and shipped tables all read through here)."""
+    import yaml
+
+    from .errors import DataError
+
+    path = Path(path)
+    try:
+        return yaml.safe_load(path.read_text())
+    except FileNotFoundError:
+        raise DataError(f"{what} {path} does not exist") from None
+    except yaml.YAMLError as exc:
+        raise DataError(f"{what} {path} is not valid YAML: {exc}") from None
+
+
 def write_json(path: str | Path, data: Any) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(data, indent=2, default=_jsonable) + "\n")

@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
-
 from .errors import DataError
+from .io import read_yaml
 
 _AXIS = {
     "type": "object",
@@ -114,12 +113,7 @@ CARD = {"oneOf": [PLANE, POSTERIOR]}
 def load_card(path: str | Path, quick: bool = False) -> dict[str, Any]:
     """Read and validate a run card; ``quick`` merges its ``quick:`` overrides (for tests)."""
     path = Path(path)
-    try:
-        card = yaml.safe_load(path.read_text())
-    except FileNotFoundError:
-        raise DataError(f"run card {path} does not exist") from None
-    except yaml.YAMLError as exc:
-        raise DataError(f"run card {path} is not valid YAML: {exc}") from None
+    card = read_yaml(path, "run card")
     if not isinstance(card, dict) or card.get("kind") not in ("plane", "posterior"):
         raise DataError(f"run card {path}: 'kind' must be 'plane' or 'posterior'")
     schema = PLANE if card["kind"] == "plane" else POSTERIOR

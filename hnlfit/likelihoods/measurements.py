@@ -25,9 +25,9 @@ from typing import Any, Iterable
 
 import jsonschema
 import numpy as np
-import yaml
 
 from ..errors import DataError
+from ..io import read_yaml
 from ..params import suggest
 from . import schema
 from .terms import (AsymmetricGaussian, Combined, Gaussian, PoissonCount, PyhfCount, Term,
@@ -44,12 +44,7 @@ def datasets() -> list[str]:
 def load_file(path: str | Path) -> list[dict[str, Any]]:
     """Read and validate one measurement file; errors name the file and the entry."""
     path = Path(path)
-    try:
-        doc = yaml.safe_load(path.read_text())
-    except FileNotFoundError:
-        raise DataError(f"measurement file {path} does not exist") from None
-    except yaml.YAMLError as exc:
-        raise DataError(f"measurement file {path} is not valid YAML: {exc}") from None
+    doc = read_yaml(path, "measurement file")
     try:
         jsonschema.validate(doc, schema.DATASET_FILE)
     except jsonschema.ValidationError as exc:
