@@ -33,11 +33,11 @@ def _load_plugins(args) -> None:
         load_plugin(p)
 
 
-def _fmt(v) -> str:
+def _fmt(v, digits: int = 4) -> str:
     a = np.asarray(v)
     if a.size == 1:
-        return f"{a.item():.6g}"
-    return "[" + ", ".join(f"{x:.6g}" for x in a.ravel()) + "]"
+        return f"{a.item():.{digits}g}"
+    return "[" + ", ".join(f"{x:.{digits}g}" for x in a.ravel()) + "]"
 
 
 def cmd_run(args) -> int:
@@ -63,7 +63,7 @@ def cmd_predict(args) -> int:
                           "inputs": {k: np.asarray(v).tolist() for k, v in kwargs.items()},
                           "references": list(obs.refs)}))
     else:
-        print(f"{obs.name} = {_fmt(value)} {'' if obs.unit == '1' else obs.unit}".rstrip())
+        print(f"{obs.name} = {_fmt(value, 6)} {'' if obs.unit == '1' else obs.unit}".rstrip())
     return 0
 
 
@@ -79,12 +79,12 @@ def cmd_breakdown(args) -> int:
         print(json.dumps([{k: (np.asarray(v).tolist() if isinstance(v, np.ndarray) else v)
                            for k, v in r.items()} for r in rows]))
         return 0
-    print(f"{'term':<24}{'prediction':>14}{'pull':>9}{'chi2':>10}  data")
+    print(f"{'term':<22} {'prediction':>13} {'pull':>8} {'chi2':>9}  data")
     for r in rows:
         pred = "" if r["prediction"] is None else _fmt(r["prediction"])
-        print(f"{r['term']:<24}{pred:>14}{_fmt(r['pull']):>9}{_fmt(r['chi2']):>10}  "
+        print(f"{r['term']:<22} {pred:>13} {_fmt(r['pull']):>8} {_fmt(r['chi2']):>9}  "
               f"{r['data']}")
-    print(f"{'total Delta chi2 (vs no HNL)':<47}{_fmt(like.chi2(point)):>10}")
+    print(f"{'total Delta chi2 (relative to no HNL)':<45} {_fmt(like.chi2(point)):>9}")
     return 0
 
 
