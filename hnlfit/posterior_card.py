@@ -38,7 +38,7 @@ def run_posterior(card: dict, outdir: Path, progress: bool = True) -> dict:
     paths = {}
     for ext in ("png", "pdf"):
         paths[ext] = corner_overlay(results, folder / f"{card['name']}.{ext}", labels=labels,
-                                    space="sampling")
+                                    space="sampling", title=card.get("title", ""))
     arrays = {}
     for ds, res in zip(card["datasets"], results):
         arrays[f"{ds}_coords"] = res.coords

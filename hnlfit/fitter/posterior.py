@@ -502,7 +502,8 @@ class PosteriorResult:
 
 def corner_overlay(results: Sequence[PosteriorResult], path: str | Path, *,
                    labels: Sequence[str] | None = None, colors: Sequence[str] | None = None,
-                   space: str = "sampling", truths=None, **corner_kwargs) -> Path:
+                   space: str = "sampling", truths=None, title: str = "",
+                   **corner_kwargs) -> Path:
     """One corner plot with several posteriors overlaid (same variables), saved
     atomically with :func:`hnlfit.io.save_figure`.
 
@@ -538,10 +539,22 @@ def corner_overlay(results: Sequence[PosteriorResult], path: str | Path, *,
         fig = corner.corner(d, fig=fig, color=colors[i % len(colors)],
                             weights=np.full(d.shape[0], 1.0 / d.shape[0]),
                             truths=truths if i == 0 else None, **kw)
+    # corner scales each diagonal histogram to the first data set drawn; rescale so that
+    # every overlaid (normalised) histogram fits
+    ndim = len(names)
+    bins = kw.get("bins", 20)
+    for k in range(ndim):
+        peak = max(np.histogram(d[:, k], bins=bins, range=ranges[k],
+                                weights=np.full(d.shape[0], 1.0 / d.shape[0]))[0].max()
+                   for d in data)
+        fig.axes[k * ndim + k].set_ylim(0.0, 1.1 * peak)
     if labels:
         handles = [Line2D([], [], color=colors[i % len(colors)], label=lab)
                    for i, lab in enumerate(labels)]
-        fig.legend(handles=handles, loc="upper right", frameon=False)
+        fig.legend(handles=handles, loc="upper right", bbox_to_anchor=(0.98, 0.93),
+                   frameon=False, fontsize=12)
+    if title:
+        fig.suptitle(title, x=0.02, y=0.995, ha="left", fontsize=13)
     try:
         return io.save_figure(fig, path, dpi=120)
     finally:
