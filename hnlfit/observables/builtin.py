@@ -3,3 +3,4 @@ from . import nusmeft  # noqa: F401  (2105.11462: g-2, LFV, EDM, mu_nu, LHC)
 from . import mesons  # noqa: F401
 from . import higgs, dbd  # noqa: F401
 from . import dipole_portal  # noqa: F401
+from . import monophoton  # noqa: F401  (LEP/CEPC monophoton, Z -> gamma + inv)
