@@ -161,7 +161,8 @@ def analysis_from_dict(name: str, e: dict) -> Analysis:
                         bhabha_theta_b=e.get("bhabha_theta_b"),
                         recoil_veto=tuple(veto) if veto else None,
                         r=float(det["r"]), z_half=float(det["z_half"]),
-                        luminosity_fb=e.get("luminosity_fb"),
+                        luminosity_fb=(None if e.get("luminosity_fb") is None
+                                       else float(e["luminosity_fb"])),
                         description=e.get("description", ""),
                         references=tuple(e.get("references", ())))
     except (KeyError, TypeError, ValueError) as exc:
