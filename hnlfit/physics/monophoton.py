@@ -441,11 +441,22 @@ def structure_sigmas_point(point, sqrt_s) -> dict[str, np.ndarray]:
     return {k: np.broadcast_to(v, point.shape) * 1.0 for k, v in total.items()}
 
 
-def lab_decay_ratio(point, an: Analysis, majorana: bool = False):
+def width_and_br(point, majorana: bool = False):
+    """(total width in GeV, BR(N -> nu gamma)) from one evaluation of the partial widths."""
+    pw = dec.partial_widths_point(point, majorana)
+    tot = np.broadcast_to(sum(pw.values()), point.shape) * 1.0
+    num = sum(pw[f"nu_gamma_{f}"] for f in FLAVOURS)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        br = np.where(tot > 0, num / np.where(tot > 0, tot, 1.0), 0.0)
+    return tot, np.broadcast_to(br, point.shape) * 1.0
+
+
+def lab_decay_ratio(point, an: Analysis, majorana: bool = False, width=None):
     """lambda = L_lab / R for e+e- -> N nu at the analysis energy (inf without couplings)."""
     m = point["m_N"]
     E_N, _ = n_kinematics(an.sqrt_s, m)
-    width = dec.total_width(point, majorana=majorana)
+    if width is None:
+        width = dec.total_width(point, majorana=majorana)
     E_safe = np.where(m < an.sqrt_s, E_N, m)             # closed channel: any finite value
     with np.errstate(invalid="ignore"):
         L = dec.decay_length(m, E_safe, width)
@@ -457,20 +468,20 @@ def sigma_monophoton(point, analysis="delphi_lep2", majorana: bool = False):
     x P(decay inside the calorimeter, photon passes the cuts) x BR(N -> nu gamma)."""
     an = get_analysis(analysis)
     sig = structure_sigmas_point(point, an.sqrt_s)
-    lam = lab_decay_ratio(point, an, majorana)
+    width, br = width_and_br(point, majorana)
+    lam = lab_decay_ratio(point, an, majorana, width)
     x = point["m_N"] / an.sqrt_s
-    br = dec.br_nu_gamma(point, majorana=majorana)
     acc = 0.0
     for k in STRUCTURES:
         acc = acc + sig[k] * efficiency(an, k, x, lam, polarised=not majorana)
     return np.asarray(br * acc, dtype=np.float64)
 
 
-def z_decay_efficiency(point, analysis="l3_z", majorana: bool = False):
+def z_decay_efficiency(point, analysis="l3_z", majorana: bool = False, width=None):
     """Fraction of Z -> nu N (+ c.c.) decays in e+e- -> Z whose N decays inside the detector
     and whose photon passes the cuts (Z couplings only: LL and RR with g_L^2 : g_R^2)."""
     an = get_analysis(analysis)
-    lam = lab_decay_ratio(point, an, majorana)
+    lam = lab_decay_ratio(point, an, majorana, width)
     x = point["m_N"] / an.sqrt_s
     gl2, gr2 = (-0.5 + c.SIN2_THETA_W) ** 2, c.SIN2_THETA_W ** 2
     pol = not majorana
@@ -481,6 +492,6 @@ def z_decay_efficiency(point, analysis="l3_z", majorana: bool = False):
 def br_Z_to_gamma_inv(point, analysis="l3_z", majorana: bool = False):
     """BR(Z -> nu N (+ c.c.), N -> nu gamma seen as a single photon passing the cuts)."""
     gam = ee.gamma_Z_to_nu_N_point(point)
-    br = dec.br_nu_gamma(point, majorana=majorana)
-    return np.asarray(gam * br * z_decay_efficiency(point, analysis, majorana) / c.GAMMA_Z,
-                      dtype=np.float64)
+    width, br = width_and_br(point, majorana)
+    return np.asarray(gam * br * z_decay_efficiency(point, analysis, majorana, width)
+                      / c.GAMMA_Z, dtype=np.float64)
