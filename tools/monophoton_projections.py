@@ -4,7 +4,7 @@ For each projection analysis of hnlfit/data/monophoton_analyses.yaml: the SM nu 
 background inside its cuts (hnlfit.physics.nunugamma), the expected count b = sigma L, and the
 Asimov expected 95% CL (one-sided) upper limit on the signal count, s95 = 1.645 sqrt(b)
 (statistics only).  Paste the output into
-hnlfit/likelihoods/data/{seed,current}/ee_projections.yaml; tests/test_projections.py checks
+hnlfit/likelihoods/data/ee_colliders_{seed,current}/ee_projections.yaml; tests/test_projections.py checks
 that the shipped numbers agree with this computation.
 
     python tools/monophoton_projections.py
