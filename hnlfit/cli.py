@@ -163,7 +163,34 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("data", help="list measurements of the data sets")
     d.add_argument("--dataset")
     d.set_defaults(func=cmd_data)
+    _add_spectra_parser(sub)
     return ap
+
+
+# ---- `hnlfit spectra` (forward meson spectra, issue 4) -------------------------------------
+def cmd_spectra(args) -> int:
+    if args.action == "generate":
+        from .spectra.generate import main as generate_main
+        return generate_main(args.rest)
+    from .spectra import comparison_table
+    print(f"{'meson':<10} {'process':<12} {'sigma/hemisphere [fb]':>22} {'stat':>6} "
+          f"{'seed 003 Table 1':>17} {'ratio':>6}")
+    for r in comparison_table():
+        print(f"{r['meson']:<10} {r['process']:<12} {r['sigma_fb']:>22.4e} "
+              f"{r['stat_err_fb'] / r['sigma_fb']:>6.1%} {r['seed003_fb']:>17.4e} "
+              f"{r['ratio']:>6.3f}")
+    print("charged mesons: both charge states (Table 1 x 2); see hnlfit/data/spectra/14TeV/"
+          "metadata.json")
+    return 0
+
+
+def _add_spectra_parser(sub) -> None:
+    s = sub.add_parser("spectra", help="forward meson spectra: generate (Pythia 8) | info")
+    s.add_argument("action", choices=["generate", "info"])
+    s.add_argument("rest", nargs=argparse.REMAINDER,
+                   help="options of `generate` (see `hnlfit spectra generate --help`)")
+    s.set_defaults(func=cmd_spectra)
+# ---- end of `hnlfit spectra` ---------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
