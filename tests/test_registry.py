@@ -36,7 +36,9 @@ def test_every_observable_broadcasts_and_vanishes_without_hnl():
     for obs in registry.all_observables():
         if obs.name.startswith("_") or obs.name in ("decay_length_N", "br_N_to_nu_gamma"):
             continue
-        args = {k: (91.19 if v is None else v) for k, v in obs.args.items()}  # sqrt_s, E_N
+        # required arguments: sqrt_s and E_N in GeV, a detector by name
+        needed = {"detector": "FASER2"}
+        args = {k: (needed.get(k, 91.19) if v is None else v) for k, v in obs.args.items()}
         val = obs(p, **args)
         assert val.shape == (2, 3), obs.name
         if obs.sm is not None:

@@ -1,0 +1,81 @@
+"""Expected signal counts of HNLs from meson decays at forward far detectors (2308.16608).
+
+``n_events_<detector>`` for the shipped detectors FASER (Run 3, 150 fb⁻¹), FASER2, FACET
+(HL-LHC, 3000 fb⁻¹) and MAPP2 (300 fb⁻¹), and ``n_events_far_detector`` for any detector
+YAML (``detector=<name or path>``): the number of N → νγ decays inside the decay volume with
+p_N > p_min (eq. 3.3), from the project's Pythia spectra, the meson → N branching ratios
+(eqs. 2.10-2.18) and the total HNL width of all dipoles of the point.  Physics, choices and
+speed design: :mod:`hnlfit.physics.far_detectors`.
+
+Arguments (all observables):
+  ``normalise``          "none" (Pythia's totals, default), "seed003" (every meson scaled to
+                         seed 003 Table 1), "seed003_heavy" (only D, D_s, B, J/ψ, Υ scaled);
+  ``include_conjugate``  True (default): both ν N̄ and ν̄ N from neutral mesons (Dirac N);
+                         False: the single channel of eqs. 2.10/2.14;
+  ``charged_light``      "exclude" (default): no π±/K± (they decay far from the IP);
+                         "ip": decays at the IP; a number: decay within that many metres;
+  ``p0_norm``            "gammagamma" (default) or "seed" (see ``br_pi0_to_N``);
+  ``luminosity_fb``      None: the detector's own integrated luminosity.
+"""
+from __future__ import annotations
+
+from ..physics import detectors as D
+from ..physics import far_detectors as fd
+from .registry import observable
+
+_F = ("e", "mu", "tau")
+_PARAMS = ("m_N",) + tuple(f"d_{k}_{f}" for k in ("gamma", "Z", "W") for f in _F)
+_REFS = ("2308.16608 eqs. 2.10-2.19, 3.3-3.4", "hnlfit Pythia 8 spectra (hnlfit/data/spectra)")
+_ARGS = {"normalise": "none", "include_conjugate": True, "charged_light": "exclude",
+         "p0_norm": "gammagamma", "luminosity_fb": None}
+
+
+def _count(detector, p, normalise, include_conjugate, charged_light, p0_norm, luminosity_fb):
+    return fd.expected_events_point(
+        detector, p, luminosity_fb=luminosity_fb, normalise=normalise,
+        include_conjugate=bool(include_conjugate), charged_light=charged_light,
+        p0_norm=p0_norm)
+
+
+def _register(name: str) -> None:
+    det = D.get_detector(name)
+
+    @observable(f"n_events_{name}", unit="events", tex=rf"N_\mathrm{{{name}}}",
+                params=_PARAMS, refs=_REFS + tuple(r.get("arxiv", r.get("note", ""))
+                                                   for r in det.references[:1]),
+                sm=0.0, args=dict(_ARGS),
+                description=f"expected N -> nu gamma decays in {name} from meson decays "
+                            f"({det.luminosity_fb:g} fb^-1, p_N > {det.p_min:g} GeV)")
+    def n_events(p, normalise="none", include_conjugate=True, charged_light="exclude",
+                 p0_norm="gammagamma", luminosity_fb=None, _name=name):
+        return _count(_name, p, normalise, include_conjugate, charged_light, p0_norm,
+                      luminosity_fb)
+
+
+for _name in ("FASER", "FASER2", "FACET", "MAPP2"):
+    _register(_name)
+
+
+@observable("n_events_far_detector", unit="events", tex=r"N_\mathrm{det}", params=_PARAMS,
+            refs=_REFS, sm=0.0, args={"detector": None, **_ARGS},
+            description="expected N -> nu gamma decays in any detector YAML (name or path)")
+def n_events_far_detector(p, detector=None, normalise="none", include_conjugate=True,
+                          charged_light="exclude", p0_norm="gammagamma", luminosity_fb=None):
+    from ..errors import ObservableError
+    if detector is None:
+        raise ObservableError("observable 'n_events_far_detector' needs the argument "
+                              "'detector' (a shipped detector name or a YAML path)")
+    return _count(D.load_detector(detector), p, normalise, include_conjugate, charged_light,
+                  p0_norm, luminosity_fb)
+
+
+def _register_abs(f: str) -> None:
+    @observable(f"abs_d_gamma_{f}", unit="GeV^-1", tex=rf"|d_\gamma^{{{f}}}|",
+                params=("m_N", f"d_gamma_{f}"), refs=("2308.16608 eq. 2.1",), sm=0.0,
+                description=f"|d_gamma^{f}|, for limits quoted directly on the dipole")
+    def abs_d(p, _f=f):
+        return abs(p[f"d_gamma_{_f}"]) + 0.0 * p["m_N"]
+
+
+for _f in _F:
+    _register_abs(_f)
