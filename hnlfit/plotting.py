@@ -1,6 +1,8 @@
 """Matplotlib figures for parameter planes: bands, exclusions, projections, EFT validity."""
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib
 
 matplotlib.use("Agg")  # files only; no display needed
@@ -26,7 +28,21 @@ def axis_label(name: str, label: str | None = None) -> str:
     spec = PARAMETERS.get(name)
     unit = spec.unit if spec else ""
     sym = _TEX.get(name, name)
-    return f"{sym} [{unit}]" if unit and unit != "1" else sym
+    return f"{sym} [{_tex_unit(unit)}]" if unit and unit != "1" else sym
+
+
+def _tex_unit(unit: str) -> str:
+    """'GeV^-1' -> 'GeV$^{-1}$' (plain units are left alone)."""
+    base, sep, power = unit.partition("^")
+    return f"{base}$^{{{power}}}$" if sep else unit
+
+
+def _legend_columns(labels: list[str], width_in: float) -> int:
+    """As many columns (at most 3) as fit the figure width at fontsize 9 (~0.075 in per
+    character plus the handle), so no label is cut at the figure edge."""
+    longest = max((len(lab) for lab in labels), default=1)
+    fit = int(width_in // (0.075 * longest + 0.7))
+    return max(1, min(3, fit, len(labels)))
 
 
 def plane_figure(panels: list[dict], x: np.ndarray, y: np.ndarray, xaxis: dict, yaxis: dict,
@@ -57,10 +73,14 @@ def plane_figure(panels: list[dict], x: np.ndarray, y: np.ndarray, xaxis: dict, 
         ax.set_title(panel.get("title", ""), fontsize=11)
         ax.grid(alpha=0.25, which="both", lw=0.5)
     # one legend for all panels, below them, so no region of the plane is hidden
+    width = fig.get_size_inches()[0]
     fig.legend(handles=list(legend.values()), loc="outside lower center",
-               ncol=min(3, len(legend)), fontsize=9, frameon=False)
+               ncol=_legend_columns(list(legend), width), fontsize=9, frameon=False)
     if title:
-        fig.suptitle(title + (f"\n({reference})" if reference else ""), fontsize=12)
+        wrap = max(30, int(width * 11))        # characters per line at fontsize 12
+        ref = "\n".join(textwrap.wrap(f"({reference})", wrap)) if reference else ""
+        fig.suptitle("\n".join(filter(None, ["\n".join(textwrap.wrap(title, wrap)), ref])),
+                     fontsize=12)
     return fig
 
 

@@ -283,3 +283,38 @@ def test_observables_and_zero_coupling():
     half = hnlfit.predict("n_events_FASER2", luminosity_fb=1500.0, **kw)
     assert np.allclose(half, 0.5 * n2)
     assert np.all(hnlfit.predict("n_events_MAPP2", m_N=0.14, d_gamma_mu=0.0) == 0.0)
+
+
+# ---------------------------------------------------------------------------------------
+# the seed's quoted sensitivities (2308.16608 Sec. 3, Figs. 3-5)
+# ---------------------------------------------------------------------------------------
+SEED_CONVENTIONS = dict(normalise="seed003_heavy", include_conjugate=False)
+
+
+@pytest.mark.parametrize("det,flavour,m_N,d,charged_light", [
+    ("FASER2", "tau", 0.12, 3.5e-6, "ip"),       # "d_tau ~ 3.5e-6 for m_N <~ 0.12 GeV"
+    ("FASER2", "e", 0.14, 3.5e-6, "exclude"),    # "d_e ~ 3.5e-6 at m_N ~ 0.14 GeV"
+    ("FACET", "e", 0.30, 9.4e-7, "ip"),          # "9.4e-7 at m_N ~ 0.3 GeV"
+])
+def test_seed_quoted_sensitivities(det, flavour, m_N, d, charged_light):
+    """At the seed's quoted (m_N, d) the seed's conventions give N_S = 3 within a factor 2
+    (about ±19% in d, since N_S ∝ d⁴ on the long-lifetime edge): our Pythia light-meson
+    spectra against FORESEE's EPOS-LHC ones, and the J/ψ share (1/3 to 1/2 of the events)
+    whose spectrum shape is Pythia's.  Measured: 3.0, 2.6, 3.5.  For FASER2 and the electron
+    the seed's number is met only without π±/K± decaying at the IP (with them: 5.6 events,
+    K± alone 3.0), so the seed did not count them there."""
+    n = hnlfit.predict(f"n_events_{det}", m_N=m_N, **{f"d_gamma_{flavour}": d},
+                       charged_light=charged_light, **SEED_CONVENTIONS)
+    assert 1.5 < float(n) < 6.0
+
+
+def test_facet_mass_reach_as_the_seed():
+    """FACET is sensitive up to m_N ≈ 0.4 GeV (seed Sec. 3); FASER2 only below ≈ 0.2 GeV."""
+    d = np.geomspace(1e-8, 1e-4, 300)[None, :]
+    m = np.array([0.3, 0.33, 0.45])[:, None]
+    facet = hnlfit.predict("n_events_FACET", m_N=m, d_gamma_e=d, charged_light="ip",
+                           **SEED_CONVENTIONS).max(axis=1)
+    faser2 = hnlfit.predict("n_events_FASER2", m_N=m, d_gamma_e=d, charged_light="ip",
+                            **SEED_CONVENTIONS).max(axis=1)
+    assert facet[0] > 3 and facet[1] > 3 and facet[2] < 3
+    assert np.all(faser2 < 3)

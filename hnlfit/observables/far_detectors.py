@@ -8,8 +8,12 @@ p_N > p_min (eq. 3.3), from the project's Pythia spectra, the meson → N branch
 speed design: :mod:`hnlfit.physics.far_detectors`.
 
 Arguments (all observables):
-  ``normalise``          "none" (Pythia's totals, default), "seed003" (every meson scaled to
-                         seed 003 Table 1), "seed003_heavy" (only D, D_s, B, J/ψ, Υ scaled);
+  ``normalise``          "seed003_heavy" (default): Pythia's light-meson spectra and totals,
+                         D, D_s, B, J/ψ, Υ scaled to seed 003 Table 1 (their LO / NRQCD
+                         Pythia totals are uncertain by factors of a few: J/ψ is 4x Table 1,
+                         and J/ψ gives a third to a half of the events near the seed's
+                         sensitivity tips); "none" (Pythia's totals for all); "seed003"
+                         (every meson scaled to Table 1);
   ``include_conjugate``  True (default): both ν N̄ and ν̄ N from neutral mesons (Dirac N);
                          False: the single channel of eqs. 2.10/2.14;
   ``charged_light``      "exclude" (default): no π±/K± (they decay far from the IP);
@@ -26,7 +30,7 @@ from .registry import observable
 _F = ("e", "mu", "tau")
 _PARAMS = ("m_N",) + tuple(f"d_{k}_{f}" for k in ("gamma", "Z", "W") for f in _F)
 _REFS = ("2308.16608 eqs. 2.10-2.19, 3.3-3.4", "hnlfit Pythia 8 spectra (hnlfit/data/spectra)")
-_ARGS = {"normalise": "none", "include_conjugate": True, "charged_light": "exclude",
+_ARGS = {"normalise": "seed003_heavy", "include_conjugate": True, "charged_light": "exclude",
          "p0_norm": "gammagamma", "luminosity_fb": None}
 
 
@@ -46,7 +50,7 @@ def _register(name: str) -> None:
                 sm=0.0, args=dict(_ARGS),
                 description=f"expected N -> nu gamma decays in {name} from meson decays "
                             f"({det.luminosity_fb:g} fb^-1, p_N > {det.p_min:g} GeV)")
-    def n_events(p, normalise="none", include_conjugate=True, charged_light="exclude",
+    def n_events(p, normalise="seed003_heavy", include_conjugate=True, charged_light="exclude",
                  p0_norm="gammagamma", luminosity_fb=None, _name=name):
         return _count(_name, p, normalise, include_conjugate, charged_light, p0_norm,
                       luminosity_fb)
@@ -59,7 +63,7 @@ for _name in ("FASER", "FASER2", "FACET", "MAPP2"):
 @observable("n_events_far_detector", unit="events", tex=r"N_\mathrm{det}", params=_PARAMS,
             refs=_REFS, sm=0.0, args={"detector": None, **_ARGS},
             description="expected N -> nu gamma decays in any detector YAML (name or path)")
-def n_events_far_detector(p, detector=None, normalise="none", include_conjugate=True,
+def n_events_far_detector(p, detector=None, normalise="seed003_heavy", include_conjugate=True,
                           charged_light="exclude", p0_norm="gammagamma", luminosity_fb=None):
     from ..errors import ObservableError
     if detector is None:
