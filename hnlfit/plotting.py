@@ -84,6 +84,38 @@ def plane_figure(panels: list[dict], x: np.ndarray, y: np.ndarray, xaxis: dict, 
     return fig
 
 
+def curves_figure(panels: list[dict], x: np.ndarray, xaxis: dict, yaxis: dict,
+                  title: str = "", reference: str = ""):
+    """Panels stacked vertically, each ``{"title", "curves": [{y, label, color, style}]}``;
+    non-positive (on a log axis) or non-finite values are left out of each line."""
+    n = len(panels)
+    fig, axes = plt.subplots(n, 1, figsize=(7.5, 4.2 * n + 0.8), squeeze=False,
+                             constrained_layout=True)
+    ls = {"solid": "-", "dashed": "--", "dotted": ":", "dashdot": "-."}
+    ylog = yaxis.get("log", False)
+    for ax, panel in zip(axes[:, 0], panels):
+        for i, cv in enumerate(panel["curves"]):
+            y = np.where(np.isfinite(cv["y"]) & ((cv["y"] > 0) if ylog else True), cv["y"],
+                         np.nan)
+            ax.plot(x, y, ls[cv["style"]], color=cv["color"] or f"C{i % 10}", lw=1.6,
+                    label=cv["label"])
+        ax.set_xscale("log" if xaxis.get("log") else "linear")
+        ax.set_yscale("log" if ylog else "linear")
+        ax.set_xlim(x[0], x[-1])
+        if "min" in yaxis or "max" in yaxis:
+            ax.set_ylim(yaxis.get("min"), yaxis.get("max"))
+        ax.set_xlabel(axis_label(xaxis["name"], xaxis.get("label")))
+        ax.set_ylabel(yaxis.get("label", ""))
+        ax.set_title(panel.get("title", ""), fontsize=11)
+        ax.grid(alpha=0.25, which="both", lw=0.5)
+        ax.legend(fontsize=7.5, ncol=3, loc="lower left", frameon=False)
+    if title:
+        wrap = 80
+        ref = "\n".join(textwrap.wrap(f"({reference})", wrap)) if reference else ""
+        fig.suptitle("\n".join(filter(None, [title, ref])), fontsize=12)
+    return fig
+
+
 def _draw_layer(ax, X, Y, layer):
     """Draw one layer from its continuous ``field`` (so contours are interpolated between
     grid points): bands are ``field < level``, every other region is ``field > 1``."""

@@ -190,5 +190,8 @@ def run_card(path: str | Path, outdir: str | Path = "results", quick: bool = Fal
         load_plugin(_resolve(p, card))
     if card["kind"] == "plane":
         return run_plane(card, Path(outdir), progress)
+    if card["kind"] == "curves":
+        from .curves_card import run_curves
+        return run_curves(card, Path(outdir), progress)
     from .posterior_card import run_posterior
     return run_posterior(card, Path(outdir), progress)

@@ -1,6 +1,6 @@
 """Run cards: YAML files that say what to compute, validated before anything runs.
 
-Two kinds:
+Three kinds:
 
 ``kind: plane``  -- a 2-d parameter plane (seed-figure style).  Each *layer* draws one
 measurement of the data set on the plane: ``band`` (where the measurement is fitted
@@ -9,6 +9,10 @@ excludes the point at ``cl``: a limit exceeded, or a measured value missed by mo
 the two-sided z of ``cl``), ``eft_invalid`` (m_N >= Lambda), and ``combined`` (the
 combined Delta chi2 of several measurements, from the fitter, as a 2-dof contour).
 Several ``panels`` repeat the plane with different fixed parameters.
+
+``kind: curves`` -- registered observables against one parameter (``x``), one line per
+*curve* (observable, its arguments, label, style), in one or more ``panels`` that fix other
+parameters: branching ratios, widths, decay lengths, event counts.
 
 ``kind: posterior`` -- an emcee posterior over declared priors, one chain per data set,
 overlaid in one corner plot.
@@ -107,16 +111,48 @@ POSTERIOR = {
     "required": ["kind", "name", "datasets", "parameters"],
     "additionalProperties": False,
 }
-CARD = {"oneOf": [PLANE, POSTERIOR]}
+_CURVE = {
+    "type": "object",
+    "properties": {
+        "observable": {"type": "string"},
+        "args": {"type": "object"},
+        "label": {"type": "string"},
+        "color": {"type": "string"},
+        "style": {"enum": ["solid", "dashed", "dotted", "dashdot"]},
+        "fixed": _PARAMS,
+        "derived": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+    "required": ["observable"],
+    "additionalProperties": False,
+}
+CURVES = {
+    "type": "object",
+    "properties": {
+        "kind": {"const": "curves"}, **_COMMON,
+        "x": _AXIS,
+        "y": {"type": "object", "properties": {
+            "label": {"type": "string"}, "log": {"type": "boolean"},
+            "min": {"type": "number"}, "max": {"type": "number"}},
+            "additionalProperties": False},
+        "panels": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "properties": {"title": {"type": "string"}, "fixed": _PARAMS,
+                                             "derived": {"type": "object"}},
+            "additionalProperties": False}},
+        "curves": {"type": "array", "items": _CURVE, "minItems": 1},
+    },
+    "required": ["kind", "name", "x", "curves"],
+    "additionalProperties": False,
+}
+SCHEMAS = {"plane": PLANE, "posterior": POSTERIOR, "curves": CURVES}
 
 
 def load_card(path: str | Path, quick: bool = False) -> dict[str, Any]:
     """Read and validate a run card; ``quick`` merges its ``quick:`` overrides (for tests)."""
     path = Path(path)
     card = read_yaml(path, "run card")
-    if not isinstance(card, dict) or card.get("kind") not in ("plane", "posterior"):
-        raise DataError(f"run card {path}: 'kind' must be 'plane' or 'posterior'")
-    schema = PLANE if card["kind"] == "plane" else POSTERIOR
+    if not isinstance(card, dict) or card.get("kind") not in SCHEMAS:
+        raise DataError(f"run card {path}: 'kind' must be one of {', '.join(SCHEMAS)}")
+    schema = SCHEMAS[card["kind"]]
     try:
         jsonschema.validate(card, schema)
     except jsonschema.ValidationError as exc:
@@ -136,6 +172,8 @@ def apply_quick(card: dict) -> dict:
         n = int(q.get("n", 24))
         card["x"] = {**card["x"], "n": min(card["x"]["n"], n)}
         card["y"] = {**card["y"], "n": min(card["y"]["n"], n)}
+    elif card["kind"] == "curves":
+        card["x"] = {**card["x"], "n": min(card["x"]["n"], int(q.get("n", 24)))}
     else:
         sampler = dict(card.get("sampler", {}))
         sampler.update({k: v for k, v in q.items() if k in ("nsteps", "nwalkers", "burn")})

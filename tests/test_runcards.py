@@ -113,3 +113,20 @@ def test_cli_lists_and_breakdown(capsys):
     assert cli.main(["breakdown", "m_N=300", "U_mu=0.01", "C_Hnue_mu=-6.9e-7",
                      "Lambda=1200"]) == 0
     assert "delta_a_mu" in capsys.readouterr().out
+
+
+def test_curves_card_draws_the_registered_observables(tmp_path):
+    """kind: curves: each stored curve is the observable at the panel's parameters."""
+    run_card(ROOT / "runs" / "meson_brs.yaml", outdir=tmp_path, quick=True, progress=False)
+    data = np.load(tmp_path / "meson_brs" / "meson_brs.npz")
+    x = data["x"]
+    np.testing.assert_allclose(data["panel0_curve9"],
+                               hnlfit.predict("br_K_to_N", m_N=x, d_gamma_e=1e-4))
+    np.testing.assert_allclose(data["panel1_curve0"],
+                               hnlfit.predict("br_rho0_to_N", m_N=x, d_gamma_tau=1e-4))
+    assert np.all(data["panel1_curve9"] == 0.0)        # K -> gamma tau N is closed
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: curves\nname: b\nx: {name: m_N, min: 0.1, max: 1, n: 5}\n"
+                   "curves: [{observable: br_rho_to_N}]\n")
+    with pytest.raises(Exception, match="br_rho0_to_N"):
+        run_card(bad, outdir=tmp_path, progress=False)
