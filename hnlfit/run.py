@@ -146,8 +146,10 @@ def _layer(layer: dict, point, entries: dict, card: dict) -> tuple[dict, dict]:
 def _combined_layer(layer: dict, point, card: dict, out: dict) -> tuple[dict, dict]:
     from .fitter.limits import delta_chi2_threshold
 
+    # the card's extra `data:` files take part, as in the other layers
     like = build_likelihood(layer.get("dataset", card["dataset"]),
-                            include=layer.get("measurements"))
+                            include=layer.get("measurements"),
+                            extra_files=[_resolve(f, card) for f in card.get("data", [])])
     chi2 = like.chi2(point)
     cl = layer.get("cl", 0.95)
     thr = delta_chi2_threshold(cl, dof=2)
