@@ -7,10 +7,16 @@ collisions at √s = 14 TeV in bins of (log10 θ, log10 p) (θ in rad from the b
 GeV); charged mesons hold both charge states.
 
 ``normalise``:
-  ``"none"``     Pythia's own totals (σ_inel for light mesons, LO σ(cc̄), σ(bb̄), NRQCD onia);
+  ``"none"``     Pythia's own totals (σ_inel for light mesons, LO σ(cc̄), σ(bb̄), NRQCD onia,
+                 LO σ(pp → W±), σ(pp → Z));
   ``"seed003"``  each meson rescaled so that its hemisphere total equals seed 003 Table 1
                  (2308.16608, from FORESEE 2105.07077; × 2 for the charged mesons, whose
                  Table 1 entry is one charge state).  The shape stays Pythia's.
+  ``"nnlo"``     W⁺, W⁻, Z rescaled to the NNLO inclusive cross sections of
+                 ``hnlfit/data/ew_boson_xsec_14TeV.yaml`` (MSTW 2008, arXiv:0901.0002), half
+                 per hemisphere.  Shape from Pythia (LO matrix element + ISR shower).
+
+W⁺, W⁻ and Z (``BOSONS``) are stored like the mesons, one table per charge state.
 """
 from __future__ import annotations
 
@@ -24,7 +30,8 @@ import numpy as np
 
 from ..errors import DataError
 
-NORMALISATIONS = ("none", "seed003")
+NORMALISATIONS = ("none", "seed003", "nnlo")
+BOSONS = ("Wplus", "Wminus", "Z")
 
 #: seed 003 (2308.16608) Table 1: σ per forward hemisphere at 14 TeV in fb, one charge state
 #: for the charged mesons (FORESEE spectra, 2105.07077).
@@ -34,6 +41,26 @@ SEED003_TABLE1_FB = {
     "pi": 1.35e15, "K": 1.57e14, "D": 8.48e11, "Ds": 2.70e11, "B": 8.23e10,
 }
 CHARGED = ("pi", "K", "D", "Ds", "B")
+
+
+def _boson_xsec_file() -> Path:
+    return Path(str(resources.files("hnlfit") / "data" / "ew_boson_xsec_14TeV.yaml"))
+
+
+@lru_cache(maxsize=None)
+def boson_xsec_data() -> dict:
+    """The NNLO W/Z cross-section data file (values with their reference)."""
+    from ..io import read_yaml
+    return read_yaml(_boson_xsec_file(), "W/Z cross-section file")
+
+
+def nnlo_boson_xsec_fb(boson: str) -> float:
+    """Inclusive NNLO σ(pp → boson) at 14 TeV in fb, both hemispheres: the source's σ × B
+    divided by the B it used (``hnlfit/data/ew_boson_xsec_14TeV.yaml``)."""
+    entry = boson_xsec_data()["bosons"].get(boson)
+    if entry is None:
+        raise DataError(f"no NNLO cross section for {boson!r}; have {BOSONS}")
+    return float(entry["sigma_times_br_nb"]) / float(entry["branching_ratio"]) * 1.0e6
 
 
 def spectra_dir() -> Path:
@@ -99,7 +126,12 @@ def load_spectrum(meson: str, normalise: str = "none", folder: str | Path | None
     n = raw["counts"].astype(np.float64)
     sigma, err = n * per, np.sqrt(n) * per
     scale = 1.0
-    if normalise == "seed003":
+    if normalise != "none" and (meson in BOSONS) != (normalise == "nnlo"):
+        raise ValueError(f"normalise={normalise!r} does not apply to {meson!r}: "
+                         "'seed003' is for mesons, 'nnlo' for W/Z")
+    if normalise == "nnlo":
+        scale = 0.5 * nnlo_boson_xsec_fb(meson) / sigma.sum()
+    elif normalise == "seed003":
         ref = SEED003_TABLE1_FB[meson] * (2 if meson in CHARGED else 1)
         scale = ref / sigma.sum()
     return Spectrum(meson, sigma * scale, err * scale, raw["log10_theta_edges"],
@@ -112,7 +144,7 @@ def comparison_table(folder: str | Path | None = None) -> list[dict]:
     meta = metadata(str(folder) if folder else None)
     rows = []
     for proc in meta["processes"].values():
-        for m, b in proc["mesons"].items():
+        for m, b in proc.get("mesons", {}).items():
             rows.append({"meson": m, "process": proc["process"],
                          "sigma_fb": b["sigma_hemisphere_fb"],
                          "stat_err_fb": b["sigma_hemisphere_stat_err_fb"],

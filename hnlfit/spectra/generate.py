@@ -1,4 +1,4 @@
-"""Generate the forward meson spectra with Pythia 8 (``hnlfit spectra generate``).
+"""Generate the forward meson and W/Z spectra with Pythia 8 (``hnlfit spectra generate``).
 
 Not run by CI.  Needs the optional extra ``spectra`` (``pip install "hnlfit[spectra]"``, i.e.
 ``pythia8mc==8.317.2``).  The shipped tables under ``hnlfit/data/spectra/14TeV/`` were made
@@ -13,6 +13,21 @@ LO)::
     bbbar        HardQCD:hardbbbar                            B
     charmonium   Charmonium:all, pTHatMin = 1 GeV (NRQCD)     jpsi
     bottomonium  Bottomonium:all, pTHatMin = 1 GeV (NRQCD)    upsilon1s
+    wboson       WeakSingleBoson:ffbar2W (LO qq̄' → W±)          Wplus Wminus
+    zboson       WeakSingleBoson:ffbar2gmZ, WeakZ0:gmZmode = 2   Z
+                 (Z only, no γ*; Breit-Wigner mass)
+
+Electroweak bosons (group "bosons", for HNLs from W → ℓN, Z → νN).  The bosons' own decays
+are switched off and each event's *last* copy of the boson is histogrammed (the one that
+carries the recoil of initial-state radiation; with decays off it is final, status > 0).
+Only initial-state radiation matters for the boson's kinematics (it generates the boson p_T
+and shifts its rapidity), so ``PartonLevel:ISR`` stays on; multiparton interactions,
+final-state radiation and hadronisation cannot change the boson's momentum in Pythia's
+recoil scheme and are switched off for speed (``PartonLevel:MPI``, ``PartonLevel:FSR``,
+``HadronLevel:all = off``).  W⁺ and W⁻ are kept in separate tables (their rapidity
+distributions differ: u-valence vs d-valence).  σ_gen is Pythia's LO total (Breit-Wigner
+integrated over its default mass window); ``hnlfit.spectra`` can rescale the totals to the
+NNLO cross sections of ``hnlfit/data/spectra/boson_xsec_14TeV.yaml`` (``normalise="nnlo"``).
 
 Normalisation.  Every process is generated unweighted, so each meson entry carries the weight
 σ_gen/N_events, where σ_gen is Pythia's own estimate of the cross section of the selected
@@ -62,9 +77,13 @@ LOG10_P_EDGES = np.round(np.arange(-1.0, 4.0 + 1e-9, 0.05), 6)
 SQRT_S_GEV = 14000.0
 MB_TO_FB = 1e12
 
-PDG = {"pi0": 111, "eta": 221, "etaprime": 331, "rho0": 113, "omega": 223, "phi": 333,
+PDG = {"Wplus": 24, "Wminus": -24, "Z": 23,
+       "pi0": 111, "eta": 221, "etaprime": 331, "rho0": 113, "omega": 223, "phi": 333,
        "pi": 211, "K": 321, "D": 411, "Ds": 431, "B": 521, "jpsi": 443, "upsilon1s": 553}
 CHARGED = ("pi", "K", "D", "Ds", "B")
+
+_EW_SETTINGS = ["PartonLevel:ISR = on", "PartonLevel:MPI = off", "PartonLevel:FSR = off",
+                "HadronLevel:all = off"]
 
 PROCESSES = {
     "softqcd": {"settings": ["SoftQCD:inelastic = on"],
@@ -80,7 +99,16 @@ PROCESSES = {
     "bottomonium": {"settings": ["Bottomonium:all = on", "PhaseSpace:pTHatMin = 1.0"],
                     "mesons": ["upsilon1s"], "switch_off": ["upsilon1s"], "n_events": 30_000,
                     "seed": 14005},
+    "wboson": {"settings": ["WeakSingleBoson:ffbar2W = on"] + _EW_SETTINGS,
+               "mesons": ["Wplus", "Wminus"], "switch_off": ["Wplus"], "n_events": 2_000_000,
+               "seed": 14006, "group": "bosons"},
+    "zboson": {"settings": ["WeakSingleBoson:ffbar2gmZ = on", "WeakZ0:gmZmode = 2"]
+               + _EW_SETTINGS, "mesons": ["Z"], "switch_off": ["Z"], "n_events": 1_000_000,
+               "seed": 14007, "group": "bosons"},
 }
+#: process groups: "mesons" (every copy in the record counted, see Decays above) and
+#: "bosons" (the last copy of each W/Z, see Electroweak bosons above)
+GROUPS = ("mesons", "bosons")
 
 COMMON_SETTINGS = [
     f"Beams:eCM = {SQRT_S_GEV:g}",
@@ -115,7 +143,7 @@ def run_process(name: str, n_events: int | None = None, seed: int | None = None,
     proc = PROCESSES[name]
     n_events = int(n_events or proc["n_events"])
     seed = int(seed if seed is not None else proc["seed"])
-    settings = COMMON_SETTINGS + proc["settings"] + [f"{PDG[m]}:mayDecay = off"
+    settings = COMMON_SETTINGS + proc["settings"] + [f"{abs(PDG[m])}:mayDecay = off"
                                                      for m in proc["switch_off"]]
     settings += ["Random:setSeed = on", f"Random:seed = {seed}"]
     pythia = pythia8mc.Pythia("", False)
@@ -124,7 +152,9 @@ def run_process(name: str, n_events: int | None = None, seed: int | None = None,
             raise RuntimeError(f"Pythia rejected the setting {s!r}")
     if not pythia.init():
         raise RuntimeError(f"Pythia failed to initialise process {name}")
-    wanted = {PDG[m]: m for m in proc["mesons"]}
+    bosons = proc.get("group", "mesons") == "bosons"
+    # mesons: |id| (both charge states in one table); bosons: signed id, last copy only
+    wanted = {PDG[m] if bosons else abs(PDG[m]): m for m in proc["mesons"]}
     nt, nps = len(LOG10_THETA_EDGES) - 1, len(LOG10_P_EDGES) - 1
     counts = {m: np.zeros((nt, nps), np.int64) for m in proc["mesons"]}
     buf = {m: [] for m in proc["mesons"]}
@@ -151,7 +181,10 @@ def run_process(name: str, n_events: int | None = None, seed: int | None = None,
             continue
         n_ok += 1
         for prt in pythia.event:
-            m = wanted.get(prt.idAbs())
+            if bosons:
+                m = wanted.get(prt.id()) if prt.isFinal() else None
+            else:
+                m = wanted.get(prt.idAbs())
             if m is not None:
                 buf[m].append((prt.px(), prt.py(), prt.pz()))
         if n_ok % chunk == 0:
@@ -162,7 +195,8 @@ def run_process(name: str, n_events: int | None = None, seed: int | None = None,
     bar.close()
     info = pythia.infoPython()
     sigma_mb, sigma_err_mb = float(info.sigmaGen()), float(info.sigmaErr())
-    return {"process": name, "counts": counts, "n_events": n_ok, "n_failed": n_fail,
+    return {"process": name, "group": proc.get("group", "mesons"), "counts": counts,
+            "n_events": n_ok, "n_failed": n_fail,
             "sigma_gen_mb": sigma_mb, "sigma_gen_err_mb": sigma_err_mb, "seed": seed,
             "settings": settings, "seconds": time.perf_counter() - t0,
             "pythia_version": f"{pythia.settings.parm('Pythia:versionNumber'):.3f}",
@@ -182,37 +216,42 @@ def _sha256(path: Path) -> str:
 
 
 def write_process(result: dict, outdir: Path) -> dict:
-    """Write the per-meson .npz tables of one process and return its metadata block."""
+    """Write the per-particle .npz tables of one process and return its metadata block
+    (particles under "mesons" or "bosons", by the process group, with the reference total:
+    seed 003 Table 1 for mesons, the NNLO cross section of
+    ``hnlfit/data/ew_boson_xsec_14TeV.yaml`` for bosons)."""
     from ..io import write_npz
-    from . import SEED003_TABLE1_FB
+    from . import SEED003_TABLE1_FB, nnlo_boson_xsec_fb
 
     outdir = Path(outdir)
+    group = result.get("group", "mesons")
     per_count = result["sigma_gen_mb"] * MB_TO_FB / (2.0 * result["n_events"])
-    mesons = {}
+    parts = {}
     for m, n in result["counts"].items():
         path = write_npz(outdir / f"{m}.npz", counts=n.astype(np.uint32),
                          log10_theta_edges=LOG10_THETA_EDGES, log10_p_edges=LOG10_P_EDGES,
                          sigma_per_count_fb=np.float64(per_count),
                          n_events=np.int64(result["n_events"]))
         total = float(n.sum()) * per_count
-        states = 2 if m in CHARGED else 1
-        ref = SEED003_TABLE1_FB[m] * states
-        mesons[m] = {
-            "file": path.name, "sha256": _sha256(path), "pdgid": PDG[m],
-            "charge_states": "both" if m in CHARGED else "self-conjugate",
-            "entries": int(n.sum()),
-            "sigma_hemisphere_fb": total,
-            "sigma_hemisphere_stat_err_fb": math.sqrt(float(n.sum())) * per_count,
-            "seed003_table1_fb": ref,
-            "ratio_to_seed003": total / ref,
-        }
-    return {"process": result["process"], "pythia_version": result["pythia_version"],
+        entry = {"file": path.name, "sha256": _sha256(path), "pdgid": PDG[m],
+                 "entries": int(n.sum()), "sigma_hemisphere_fb": total,
+                 "sigma_hemisphere_stat_err_fb": math.sqrt(float(n.sum())) * per_count}
+        if group == "bosons":
+            ref = nnlo_boson_xsec_fb(m) / 2.0          # per hemisphere
+            entry.update({"nnlo_hemisphere_fb": ref, "ratio_lo_to_nnlo": total / ref})
+        else:
+            ref = SEED003_TABLE1_FB[m] * (2 if m in CHARGED else 1)
+            entry.update({"charge_states": "both" if m in CHARGED else "self-conjugate",
+                          "seed003_table1_fb": ref, "ratio_to_seed003": total / ref})
+        parts[m] = entry
+    return {"process": result["process"], "group": group,
+            "pythia_version": result["pythia_version"],
             "pythia8mc_version": result["pythia8mc_version"], "settings": result["settings"],
             "seed": result["seed"], "n_events": result["n_events"],
             "n_failed": result["n_failed"], "sigma_gen_mb": result["sigma_gen_mb"],
             "sigma_gen_err_mb": result["sigma_gen_err_mb"],
             "sigma_per_count_fb": per_count, "cpu_seconds": result["seconds"],
-            "mesons": mesons}
+            group: parts}
 
 
 def update_metadata(outdir: Path, blocks: list[dict]) -> Path:
@@ -235,13 +274,17 @@ def update_metadata(outdir: Path, blocks: list[dict]) -> Path:
         b = dict(b)
         b["generated"] = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
         procs[b["process"]] = b
-    meta["mesons"] = {m: p for p, b in procs.items() for m in b["mesons"]}
+    for group in GROUPS:
+        table = {m: p for p, b in procs.items() for m in b.get(group, {})}
+        if table:
+            meta[group] = table
     return write_json(path, meta)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="hnlfit spectra generate",
-                                 description="Generate forward meson spectra with Pythia 8 "
+                                 description="Generate forward meson and W/Z spectra with "
+                                             "Pythia 8 "
                                              "(needs the 'spectra' extra: pythia8mc)")
     ap.add_argument("--process", action="append", choices=sorted(PROCESSES),
                     help="process(es) to run (default: all)")
@@ -265,11 +308,15 @@ def main(argv: list[str] | None = None) -> int:
         res = run_process(name, n, args.seed, progress=not args.no_progress)
         block = write_process(res, outdir)
         update_metadata(outdir, [block])
-        for m, b in block["mesons"].items():
+        for m, b in block.get("mesons", {}).items():
             print(f"{name:12s} {m:10s} sigma/hemisphere = {b['sigma_hemisphere_fb']:.3e} fb "
                   f"(stat {b['sigma_hemisphere_stat_err_fb'] / b['sigma_hemisphere_fb']:.1%})"
                   f"  seed 003 Table 1: {b['seed003_table1_fb']:.3e}  ratio "
                   f"{b['ratio_to_seed003']:.3f}")
+        for m, b in block.get("bosons", {}).items():
+            print(f"{name:12s} {m:10s} sigma/hemisphere (LO) = {b['sigma_hemisphere_fb']:.3e} "
+                  f"fb  NNLO: {b['nnlo_hemisphere_fb']:.3e}  LO/NNLO "
+                  f"{b['ratio_lo_to_nnlo']:.3f}")
     return 0
 
 
