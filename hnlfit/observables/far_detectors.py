@@ -1,4 +1,5 @@
-"""Expected signal counts of HNLs from meson decays at forward far detectors (2308.16608).
+"""Expected signal counts of HNLs from meson and W/Z decays at forward far detectors
+(2308.16608; W/Z: seed 002, 2302.02081).
 
 ``n_events_<detector>`` for the shipped detectors FASER (Run 3, 150 fb⁻¹), FASER2, FACET
 (HL-LHC, 3000 fb⁻¹) and MAPP2 (300 fb⁻¹), and ``n_events_far_detector`` for any detector
@@ -19,7 +20,16 @@ Arguments (all observables):
   ``charged_light``      "exclude" (default): no π±/K± (they decay far from the IP);
                          "ip": decays at the IP; a number: decay within that many metres;
   ``p0_norm``            "gammagamma" (default) or "seed" (see ``br_pi0_to_N``);
-  ``luminosity_fb``      None: the detector's own integrated luminosity.
+  ``luminosity_fb``      None: the detector's own integrated luminosity;
+  ``production``         "all" (default): meson decays and on-shell W → ℓN, Z → νN
+                         (through d_W, d_Z; :mod:`hnlfit.physics.wz_production`);
+                         "mesons": meson decays only (seed 003, the behaviour before W/Z);
+                         "bosons": W/Z only;
+  ``boson_normalise``    "nnlo" (default): W±, Z totals scaled to the NNLO cross sections of
+                         hnlfit/data/ew_boson_xsec_14TeV.yaml; "none": Pythia's LO totals;
+  ``angular``            "transverse" (default): W/Z → N decay distribution of a boson
+                         polarised transversely along the beam (Collins-Soper axis);
+                         "isotropic": flat in the boson rest frame.
 """
 from __future__ import annotations
 
@@ -29,16 +39,20 @@ from .registry import observable
 
 _F = ("e", "mu", "tau")
 _PARAMS = ("m_N",) + tuple(f"d_{k}_{f}" for k in ("gamma", "Z", "W") for f in _F)
-_REFS = ("2308.16608 eqs. 2.10-2.19, 3.3-3.4", "hnlfit Pythia 8 spectra (hnlfit/data/spectra)")
+_REFS = ("2308.16608 eqs. 2.10-2.19, 3.3-3.4", "2302.02081 (W/Z production)",
+         "hnlfit Pythia 8 spectra (hnlfit/data/spectra)")
 _ARGS = {"normalise": "seed003_heavy", "include_conjugate": True, "charged_light": "exclude",
-         "p0_norm": "gammagamma", "luminosity_fb": None}
+         "p0_norm": "gammagamma", "luminosity_fb": None, "production": "all",
+         "boson_normalise": "nnlo", "angular": "transverse"}
 
 
-def _count(detector, p, normalise, include_conjugate, charged_light, p0_norm, luminosity_fb):
+def _count(detector, p, normalise, include_conjugate, charged_light, p0_norm, luminosity_fb,
+           production="all", boson_normalise="nnlo", angular="transverse"):
     return fd.expected_events_point(
         detector, p, luminosity_fb=luminosity_fb, normalise=normalise,
         include_conjugate=bool(include_conjugate), charged_light=charged_light,
-        p0_norm=p0_norm)
+        p0_norm=p0_norm, production=production, boson_normalise=boson_normalise,
+        angular=angular)
 
 
 def _register(name: str) -> None:
@@ -48,12 +62,13 @@ def _register(name: str) -> None:
                 params=_PARAMS, refs=_REFS + tuple(r.get("arxiv", r.get("note", ""))
                                                    for r in det.references[:1]),
                 sm=0.0, args=dict(_ARGS),
-                description=f"expected N -> nu gamma decays in {name} from meson decays "
-                            f"({det.luminosity_fb:g} fb^-1, p_N > {det.p_min:g} GeV)")
+                description=f"expected N -> nu gamma decays in {name} from meson and W/Z "
+                            f"decays ({det.luminosity_fb:g} fb^-1, p_N > {det.p_min:g} GeV)")
     def n_events(p, normalise="seed003_heavy", include_conjugate=True, charged_light="exclude",
-                 p0_norm="gammagamma", luminosity_fb=None, _name=name):
+                 p0_norm="gammagamma", luminosity_fb=None, production="all",
+                 boson_normalise="nnlo", angular="transverse", _name=name):
         return _count(_name, p, normalise, include_conjugate, charged_light, p0_norm,
-                      luminosity_fb)
+                      luminosity_fb, production, boson_normalise, angular)
 
 
 for _name in ("FASER", "FASER2", "FACET", "MAPP2"):
@@ -64,13 +79,14 @@ for _name in ("FASER", "FASER2", "FACET", "MAPP2"):
             refs=_REFS, sm=0.0, args={"detector": None, **_ARGS},
             description="expected N -> nu gamma decays in any detector YAML (name or path)")
 def n_events_far_detector(p, detector=None, normalise="seed003_heavy", include_conjugate=True,
-                          charged_light="exclude", p0_norm="gammagamma", luminosity_fb=None):
+                          charged_light="exclude", p0_norm="gammagamma", luminosity_fb=None,
+                          production="all", boson_normalise="nnlo", angular="transverse"):
     from ..errors import ObservableError
     if detector is None:
         raise ObservableError("observable 'n_events_far_detector' needs the argument "
                               "'detector' (a shipped detector name or a YAML path)")
     return _count(D.load_detector(detector), p, normalise, include_conjugate, charged_light,
-                  p0_norm, luminosity_fb)
+                  p0_norm, luminosity_fb, production, boson_normalise, angular)
 
 
 def _register_abs(f: str) -> None:

@@ -79,7 +79,11 @@ from . import meson_decays as md
 TABLE_VERSION = "far_detector_counts/1"
 LOGC_MIN, LOGC_MAX, LOGC_STEP = -6.0, 4.0, 0.002
 N_LOGC = int(round((LOGC_MAX - LOGC_MIN) / LOGC_STEP))
-SETS = ("neutral", "e", "mu", "tau")
+#: weight sets: meson channels (neutral: Σ_α d_γ^α², charged with lepton α: d_γ^α²) and
+#: boson channels (:mod:`hnlfit.physics.wz_production`; W_α: d_W^α², Z: Σ_α d_Z^α²)
+SETS = ("neutral", "e", "mu", "tau", "W_e", "W_mu", "W_tau", "Z")
+N_MESON_SETS = 4
+PRODUCTION = ("mesons", "bosons", "all")
 CHARGED_LIGHT = ("pi", "K")
 NORMALISE = ("none", "seed003", "seed003_heavy")
 HEAVY = ("D", "Ds", "B", "jpsi", "upsilon1s")
@@ -377,8 +381,8 @@ def build_mass_table(m_N: float, det: det_mod.Detector, normalise: str = "none",
     linear (long-lifetime) regime is exact and the binning error is second order."""
     _check_options(normalise, charged_light, p0_norm)
     ns = {**DEFAULT_SAMPLES, **(n_samples or {})}
-    W = np.zeros((len(SETS), 2, N_LOGC))
-    WC = np.zeros((len(SETS), 2, N_LOGC))
+    W = np.zeros((N_MESON_SETS, 2, N_LOGC))
+    WC = np.zeros((N_MESON_SETS, 2, N_LOGC))
     for meson, lep, wset in channels(charged_light):
         mes = md.get_meson(meson)
         n = ns["charged" if mes.kind == "charged_pseudoscalar" else "neutral"]
@@ -390,14 +394,24 @@ def build_mass_table(m_N: float, det: det_mod.Detector, normalise: str = "none",
                               spectra_folder)
         if smp is None or len(smp["w"]) == 0:
             continue
-        iset = SETS.index(wset)
-        for kind, ell in enumerate((smp["l_in"], smp["l_out"])):
-            cval = ell / smp["p"]
-            k = np.clip(((np.log10(cval) - LOGC_MIN) / LOGC_STEP).astype(np.int64), 0,
-                        N_LOGC - 1)
-            wk = br * smp["w"]
-            W[iset, kind] += np.bincount(k, wk, N_LOGC)
-            WC[iset, kind] += np.bincount(k, wk * cval, N_LOGC)
+        accumulate(W, WC, SETS.index(wset), smp, br)
+    return compress_table(W, WC)
+
+
+def accumulate(W, WC, iset: int, smp: dict, br: float) -> None:
+    """Add the rays ``smp`` (ℓ_in, ℓ_out, p, w) × ``br`` to set ``iset`` of the log-c
+    histograms W (Σ weight) and WC (Σ weight × c), entry points as kind 0, exits as 1."""
+    for kind, ell in enumerate((smp["l_in"], smp["l_out"])):
+        cval = ell / smp["p"]
+        k = np.clip(((np.log10(cval) - LOGC_MIN) / LOGC_STEP).astype(np.int64), 0,
+                    N_LOGC - 1)
+        wk = br * smp["w"]
+        W[iset, kind] += np.bincount(k, wk, N_LOGC)
+        WC[iset, kind] += np.bincount(k, wk * cval, N_LOGC)
+
+
+def compress_table(W, WC) -> dict[str, np.ndarray]:
+    """The non-empty bins as a table {c, W (signed), set}."""
     iset, kind, k = np.nonzero(W > 0)
     w = W[iset, kind, k]
     return {"c": WC[iset, kind, k] / w, "W": np.where(kind == 1, w, -w),
@@ -436,11 +450,21 @@ def mass_table(m_N: float, det_key: tuple, normalise: str = "none",
 # ---------------------------------------------------------------------------------------
 # expected counts
 # ---------------------------------------------------------------------------------------
-def coefficients(d_gamma: dict) -> np.ndarray:
-    """(4, ...) coefficients of the weight sets: Σ_α d_α² for the neutral mesons, d_α² for
-    the charged mesons with lepton α."""
-    d2 = [np.asarray(d_gamma.get(f, 0.0), float) ** 2 for f in md.LEPTONS]
-    return np.stack(np.broadcast_arrays(sum(d2), *d2))
+def coefficients(d_gamma: dict, d_Z: dict | None = None, d_W: dict | None = None
+                 ) -> np.ndarray:
+    """(8, ...) coefficients of the weight sets :data:`SETS`: Σ_α d_γ^α² for the neutral
+    mesons, d_γ^α² for the charged mesons with lepton α, d_W^α² for W → ℓ_α N and
+    Σ_α d_Z^α² for Z → ν N."""
+    d_Z, d_W = d_Z or {}, d_W or {}
+    g2 = [np.asarray(d_gamma.get(f, 0.0), float) ** 2 for f in md.LEPTONS]
+    w2 = [np.asarray(d_W.get(f, 0.0), float) ** 2 for f in md.LEPTONS]
+    z2 = sum(np.asarray(d_Z.get(f, 0.0), float) ** 2 for f in md.LEPTONS)
+    return np.stack(np.broadcast_arrays(sum(g2), *g2, *w2, z2))
+
+
+def _check_production(production: str) -> None:
+    if production not in PRODUCTION:
+        raise ValueError(f"production must be one of {PRODUCTION}, got {production!r}")
 
 
 def expected_events(det: det_mod.Detector | str, m_N, d_gamma: dict, total_width,
@@ -448,39 +472,66 @@ def expected_events(det: det_mod.Detector | str, m_N, d_gamma: dict, total_width
                     normalise: str = "none", include_conjugate: bool = True,
                     charged_light="exclude", p0_norm: str = "gammagamma",
                     n_samples: dict | None = None, spectra_folder: str | None = None,
-                    disk_cache: bool = True, chunk: int = 2_000_000):
+                    disk_cache: bool = True, chunk: int = 2_000_000,
+                    production: str = "mesons", d_Z: dict | None = None,
+                    d_W: dict | None = None, boson_normalise: str = "nnlo",
+                    angular: str = "transverse", n_boson: int | None = None):
     """Expected N → νγ decays inside ``det`` (eq. 3.3), vectorized over all arrays.
 
-    ``d_gamma`` maps flavour → d_γ^α (GeV⁻¹); ``total_width`` (GeV) and ``br_nu_gamma`` are
-    the HNL's, broadcast with m_N.  Tables are built (or read) once per distinct m_N."""
+    ``d_gamma`` (and ``d_Z``, ``d_W`` for the boson channels) map flavour → dipole (GeV⁻¹);
+    ``total_width`` (GeV) and ``br_nu_gamma`` are the HNL's, broadcast with m_N.
+    ``production``: "mesons" (meson decays only, the default here), "bosons" (on-shell
+    W → ℓN, Z → νN, :mod:`hnlfit.physics.wz_production`, with ``boson_normalise``,
+    ``angular``, ``n_boson``) or "all".  Tables are built (or read) once per distinct m_N."""
+    from . import wz_production as wz
+
+    _check_production(production)
     det = det if isinstance(det, det_mod.Detector) else det_mod.get_detector(det)
     lum = det.luminosity_fb if luminosity_fb is None else float(luminosity_fb)
-    coef = coefficients(d_gamma)
+    use_mesons = production in ("mesons", "all")
+    use_bosons = production in ("bosons", "all")
+    # "mesons" keeps the original 4 sets, so that its numbers do not change at all
+    nsets = len(SETS) if use_bosons else N_MESON_SETS
+    coef = coefficients(d_gamma, d_Z, d_W)[:nsets]
+    if not use_mesons:
+        coef = np.concatenate([np.zeros_like(coef[:N_MESON_SETS]), coef[N_MESON_SETS:]])
     m, width, brg = np.broadcast_arrays(np.asarray(m_N, float), np.asarray(total_width, float),
                                         np.asarray(br_nu_gamma, float))
     shape = np.broadcast_shapes(m.shape, coef.shape[1:])
     m, width, brg = (np.broadcast_to(a, shape).ravel() for a in (m, width, brg))
-    coef = np.broadcast_to(coef, (4,) + shape).reshape(4, -1)
+    coef = np.broadcast_to(coef, (nsets,) + shape).reshape(nsets, -1)
     out = np.zeros(m.size)
     kappa = m * width / c.HBARC_GEV_M
     key = detector_key(det)
     ns = tuple(sorted((n_samples or {}).items()))
     active = np.any(coef > 0, axis=1)
     masses, inverse = np.unique(m, return_inverse=True)
-    m_open = max(mes.mass for mes in md.mesons().values())     # no meson can make a heavier N
+    m_open_mesons = max(mes.mass for mes in md.mesons().values())   # heaviest meson
+    m_open_bosons = max(c.M_W, c.M_Z)                                # W → ℓN, Z → νN
+    if use_bosons:
+        wz._check(boson_normalise, angular)
+    nb = int(n_boson or wz.DEFAULT_BOSON_SAMPLES)
     for iu, mu in enumerate(masses):
-        if mu >= m_open:
+        mesons_open = use_mesons and mu < m_open_mesons and active[:N_MESON_SETS].any()
+        bosons_open = use_bosons and mu < m_open_bosons and active[N_MESON_SETS:].any()
+        if not (mesons_open or bosons_open):
             continue
         sel = np.nonzero((inverse == iu) & np.any(coef > 0, axis=0) & (brg > 0))[0]
         if sel.size == 0:
             continue
-        tab = mass_table(float(mu), key, normalise, bool(include_conjugate),
-                         charged_light, p0_norm, ns, spectra_folder, disk_cache)
+        parts = []
+        if mesons_open:
+            parts.append(mass_table(float(mu), key, normalise, bool(include_conjugate),
+                                    charged_light, p0_norm, ns, spectra_folder, disk_cache))
+        if bosons_open:
+            parts.append(wz.boson_mass_table(float(mu), key, boson_normalise, angular, nb,
+                                             spectra_folder, disk_cache))
+        tab = {k: np.concatenate([t[k] for t in parts]) for k in ("c", "W", "set")}
         use = active[tab["set"]]
         cj, Wj, sj = tab["c"][use], tab["W"][use], tab["set"][use]
         if cj.size == 0:
             continue
-        onehot = np.zeros((cj.size, 4))
+        onehot = np.zeros((cj.size, nsets))
         onehot[np.arange(cj.size), sj] = Wj
         step = max(1, chunk // cj.size)
         for a in range(0, sel.size, step):
@@ -491,7 +542,7 @@ def expected_events(det: det_mod.Detector | str, m_N, d_gamma: dict, total_width
             # exact, the second avoids 1 - 1 cancellations once every N decays early
             big = (kappa[s] * cj.min() > 1.0)[:, None]
             E = np.where(big, -np.exp(-x), -np.expm1(-x))
-            G = E @ onehot                                      # (n, 4)
+            G = E @ onehot                                      # (n, nsets)
             out[s] = np.einsum("ns,sn->n", G, coef[:, s]) * brg[s] * lum
     return np.maximum(out, 0.0).reshape(shape)
 
@@ -503,4 +554,9 @@ def expected_events_point(det, point, majorana: bool = False, **kw):
     width = dec.total_width(point, majorana=majorana)
     brg = dec.br_nu_gamma(point, majorana=majorana)
     dg = {f: point[f"d_gamma_{f}"] for f in md.LEPTONS}
+    if kw.get("production", "mesons") != "mesons":
+        kw.setdefault("d_Z", {f: point[f"d_Z_{f}"] for f in md.LEPTONS
+                              if point.has(f"d_Z_{f}")})
+        kw.setdefault("d_W", {f: point[f"d_W_{f}"] for f in md.LEPTONS
+                              if point.has(f"d_W_{f}")})
     return expected_events(det, point["m_N"], dg, width, brg, **kw)
