@@ -27,9 +27,10 @@ Arguments (all observables):
                          "bosons": W/Z only;
   ``boson_normalise``    "nnlo" (default): W±, Z totals scaled to the NNLO cross sections of
                          hnlfit/data/ew_boson_xsec_14TeV.yaml; "none": Pythia's LO totals;
-  ``angular``            "transverse" (default): W/Z → N decay distribution of a boson
-                         polarised transversely along the beam (Collins-Soper axis);
-                         "isotropic": flat in the boson rest frame.
+  ``angular``            "polarised" (default): W/Z → N decay distribution of a boson
+                         polarised transversely along the beam (Collins-Soper axis) plus
+                         the O(α_s) longitudinal part at its p_T; "transverse": without
+                         it; "isotropic": flat in the boson rest frame.
 """
 from __future__ import annotations
 
@@ -43,11 +44,11 @@ _REFS = ("2308.16608 eqs. 2.10-2.19, 3.3-3.4", "2302.02081 (W/Z production)",
          "hnlfit Pythia 8 spectra (hnlfit/data/spectra)")
 _ARGS = {"normalise": "seed003_heavy", "include_conjugate": True, "charged_light": "exclude",
          "p0_norm": "gammagamma", "luminosity_fb": None, "production": "all",
-         "boson_normalise": "nnlo", "angular": "transverse"}
+         "boson_normalise": "nnlo", "angular": "polarised"}
 
 
 def _count(detector, p, normalise, include_conjugate, charged_light, p0_norm, luminosity_fb,
-           production="all", boson_normalise="nnlo", angular="transverse"):
+           production="all", boson_normalise="nnlo", angular="polarised"):
     return fd.expected_events_point(
         detector, p, luminosity_fb=luminosity_fb, normalise=normalise,
         include_conjugate=bool(include_conjugate), charged_light=charged_light,
@@ -66,7 +67,7 @@ def _register(name: str) -> None:
                             f"decays ({det.luminosity_fb:g} fb^-1, p_N > {det.p_min:g} GeV)")
     def n_events(p, normalise="seed003_heavy", include_conjugate=True, charged_light="exclude",
                  p0_norm="gammagamma", luminosity_fb=None, production="all",
-                 boson_normalise="nnlo", angular="transverse", _name=name):
+                 boson_normalise="nnlo", angular="polarised", _name=name):
         return _count(_name, p, normalise, include_conjugate, charged_light, p0_norm,
                       luminosity_fb, production, boson_normalise, angular)
 
@@ -80,7 +81,7 @@ for _name in ("FASER", "FASER2", "FACET", "MAPP2"):
             description="expected N -> nu gamma decays in any detector YAML (name or path)")
 def n_events_far_detector(p, detector=None, normalise="seed003_heavy", include_conjugate=True,
                           charged_light="exclude", p0_norm="gammagamma", luminosity_fb=None,
-                          production="all", boson_normalise="nnlo", angular="transverse"):
+                          production="all", boson_normalise="nnlo", angular="polarised"):
     from ..errors import ObservableError
     if detector is None:
         raise ObservableError("observable 'n_events_far_detector' needs the argument "

@@ -1,4 +1,4 @@
-"""HNLs from meson decays at forward far detectors: N spectra and expected signal counts.
+"""HNLs from meson (and W/Z) decays at forward far detectors: N spectra and signal counts.
 
 Implements 2308.16608 eq. 3.3 with the project's own Pythia spectra (:mod:`hnlfit.spectra`),
 the meson → N branching ratios of :mod:`hnlfit.physics.meson_decays`, the exact decay-volume
@@ -45,6 +45,15 @@ where the c_out entries carry +weight and the c_in entries -weight
 (exp(-κa) - exp(-κb) = expm1(-κb)·(-1) + expm1(-κa)... written with expm1 so that the long-
 lifetime limit κ → 0 keeps full precision).  The tables are cached on disk
 (:func:`hnlfit.cache.cached_table`) per (detector, m_N, options) and in memory.
+
+W and Z production (seed 002, 2302.02081)
+----------------------------------------
+On-shell W → ℓN (d_W) and Z → νN (d_Z) are built by :mod:`hnlfit.physics.wz_production` into
+the same kind of per-mass table with four more weight sets, W_e, W_mu, W_tau (∝ d_W^α²) and
+Z (∝ Σ_α d_Z^α²), so :data:`SETS` has eight entries and the count stays one matrix product.
+``expected_events(..., production=)`` selects "mesons" (the default of this function, and
+bit-for-bit the meson-only result), "bosons" or "all"; the boson channels are open up to
+m_N < M_Z (W: M_W - m_ℓ), the meson channels up to the Υ mass.
 
 Choices (documented, and options where it matters)
 --------------------------------------------------
@@ -475,7 +484,7 @@ def expected_events(det: det_mod.Detector | str, m_N, d_gamma: dict, total_width
                     disk_cache: bool = True, chunk: int = 2_000_000,
                     production: str = "mesons", d_Z: dict | None = None,
                     d_W: dict | None = None, boson_normalise: str = "nnlo",
-                    angular: str = "transverse", n_boson: int | None = None):
+                    angular: str = "polarised", n_boson: int | None = None):
     """Expected N → νγ decays inside ``det`` (eq. 3.3), vectorized over all arrays.
 
     ``d_gamma`` (and ``d_Z``, ``d_W`` for the boson channels) map flavour → dipole (GeV⁻¹);
@@ -499,6 +508,8 @@ def expected_events(det: det_mod.Detector | str, m_N, d_gamma: dict, total_width
                                         np.asarray(br_nu_gamma, float))
     shape = np.broadcast_shapes(m.shape, coef.shape[1:])
     m, width, brg = (np.broadcast_to(a, shape).ravel() for a in (m, width, brg))
+    # couplings of lower rank than m_N (e.g. scalars): align their axes from the right
+    coef = coef.reshape((nsets,) + (1,) * (len(shape) + 1 - coef.ndim) + coef.shape[1:])
     coef = np.broadcast_to(coef, (nsets,) + shape).reshape(nsets, -1)
     out = np.zeros(m.size)
     kappa = m * width / c.HBARC_GEV_M
@@ -511,6 +522,8 @@ def expected_events(det: det_mod.Detector | str, m_N, d_gamma: dict, total_width
     if use_bosons:
         wz._check(boson_normalise, angular)
     nb = int(n_boson or wz.DEFAULT_BOSON_SAMPLES)
+    # only the boson channels whose couplings are non-zero somewhere are built
+    boson_sets = tuple(SETS[i] for i in range(N_MESON_SETS, nsets) if active[i])
     for iu, mu in enumerate(masses):
         mesons_open = use_mesons and mu < m_open_mesons and active[:N_MESON_SETS].any()
         bosons_open = use_bosons and mu < m_open_bosons and active[N_MESON_SETS:].any()
@@ -525,7 +538,7 @@ def expected_events(det: det_mod.Detector | str, m_N, d_gamma: dict, total_width
                                     charged_light, p0_norm, ns, spectra_folder, disk_cache))
         if bosons_open:
             parts.append(wz.boson_mass_table(float(mu), key, boson_normalise, angular, nb,
-                                             spectra_folder, disk_cache))
+                                             spectra_folder, disk_cache, boson_sets))
         tab = {k: np.concatenate([t[k] for t in parts]) for k in ("c", "W", "set")}
         use = active[tab["set"]]
         cj, Wj, sj = tab["c"][use], tab["W"][use], tab["set"][use]
