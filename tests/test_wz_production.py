@@ -243,7 +243,7 @@ def test_count_against_brute_force(det, channel, lepton, m_N, d):
     got = fd.expected_events(det, m_N, {}, width, 1.0, production="bosons", disk_cache=False,
                              **kw)
     assert got > 0
-    assert got == pytest.approx(brute, rel=0.08)
+    assert got == pytest.approx(brute, rel=0.05)      # MC errors: ~1% table, ~2-3% brute
 
 
 def test_production_switch_and_zero_coupling():
