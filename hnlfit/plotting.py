@@ -73,6 +73,10 @@ def plane_figure(panels: list[dict], x: np.ndarray, y: np.ndarray, xaxis: dict, 
         ax.set_title(panel.get("title", ""), fontsize=11)
         ax.grid(alpha=0.25, which="both", lw=0.5)
     # one legend for all panels, below them, so no region of the plane is hidden
+    # a layer that excludes nothing in one panel but something in another: keep the real entry
+    suffix = " (no exclusion in range)"
+    legend = {k: h for k, h in legend.items()
+              if not (k.endswith(suffix) and k.removesuffix(suffix) in legend)}
     width = fig.get_size_inches()[0]
     fig.legend(handles=list(legend.values()), loc="outside lower center",
                ncol=_legend_columns(list(legend), width), fontsize=9, frameon=False)
