@@ -155,3 +155,35 @@ def test_breakdown(seed):
     assert row["prediction"].shape == (2,)  # profiled |V_us|
     assert row["prediction"][0] == pytest.approx(t.model.lambda_sm)
     assert row["chi2"][1] == pytest.approx(2.71, abs=0.4)
+
+
+@pytest.mark.parametrize("dataset,name", [("seed", "ckm_first_row"),
+                                          ("seed", "ckm_first_row_TH"),
+                                          ("current", None)])
+def test_chi2_against_explicit_channel_sum(dataset, name):
+    """chi2(lambda, U) of the model (K_l3 as a quadratic form in lambda) against the sum
+    written out channel by channel from the inputs (eqs. 4.18-4.20), correlated f_+(0) too."""
+    entries = _entries(dataset)
+    entry = entries[name] if name else next(iter(entries.values()))
+    for corr in (False, True):
+        e = copy.deepcopy(entry)
+        e["inputs"]["f_plus_correlated"] = corr
+        m = ckm_model(e)
+        inp = m.inputs
+        rng = np.random.default_rng(11)
+        lam = rng.uniform(0.20, 0.25, 50)
+        ue, um = rng.uniform(0, 0.2, 50), rng.uniform(0, 0.1, 50)
+        y = inp.kl3_value / inp.f_plus
+        cov = np.diag((inp.kl3_sigma / inp.f_plus) ** 2)
+        th = np.outer(y, y) * (inp.f_plus_sigma / inp.f_plus) ** 2
+        cov = cov + (th if corr else np.diag(np.diag(th)))
+        winv = np.linalg.inv(cov)
+        for i in range(50):
+            k = 1 + 0.5 * (inp.kl3_w_e * um[i] ** 2 + inp.kl3_w_mu * ue[i] ** 2)
+            r = lam[i] * k - y
+            s = np.sqrt(1 - lam[i] ** 2)
+            t = inp.kl2_value / inp.fk_fpi
+            t_sig = t * np.hypot(inp.kl2_sigma / inp.kl2_value, inp.fk_fpi_sigma / inp.fk_fpi)
+            explicit = (((s * (1 + um[i] ** 2 / 2) - inp.vud) / inp.vud_sigma) ** 2
+                        + r @ winv @ r + ((lam[i] / s - t) / t_sig) ** 2)
+            assert float(m.chi2(lam[i], ue[i], um[i])) == pytest.approx(explicit, rel=1e-10)

@@ -196,7 +196,20 @@ class CKMFirstRow:
         self.chi2_min_sm = float(chi0)
 
     # -- chi2 and its lambda derivatives -------------------------------------------------
-    def _pieces(self, lam, ue2, um2):
+    def _kl3_block(self, ue2, um2):
+        """K_l3 quadratic form in lambda: chi2_Kl3 = A lambda^2 - 2 B lambda + C with
+        k = 1 + w_e |U_mu|^2/2 + w_mu |U_e|^2/2 per channel, A = k.W.k, B = k.W.y, C = y.W.y.
+        k is linear in (|U_mu|^2, |U_e|^2), so A and B are quadratic polynomials in them
+        whose coefficients are computed once: no channel loop inside the Newton iterations."""
+        W, y = self._W, self._y
+        a, b = 0.5 * self._we, 0.5 * self._wm
+        one = np.ones_like(y)
+        A = (one @ W @ one + 2 * um2 * (a @ W @ one) + 2 * ue2 * (b @ W @ one)
+             + um2 * um2 * (a @ W @ a) + 2 * um2 * ue2 * (a @ W @ b) + ue2 * ue2 * (b @ W @ b))
+        B = one @ W @ y + um2 * (a @ W @ y) + ue2 * (b @ W @ y)
+        return A, B, float(y @ W @ y)
+
+    def _pieces(self, lam, um2, kl3):
         """chi2, d chi2/d lambda, d2 chi2/d lambda2 (full) and the Gauss-Newton curvature."""
         inp = self.inputs
         s = np.sqrt(1.0 - lam * lam)
@@ -205,15 +218,11 @@ class CKMFirstRow:
         r1 = (s * c_ud - inp.vud) / inp.vud_sigma
         d1 = -lam / s * c_ud / inp.vud_sigma
         dd1 = -c_ud / (s ** 3) / inp.vud_sigma
-        # K_l3 channels: lambda (1 + w_e |U_mu|^2/2 + w_mu |U_e|^2/2)
-        col = (-1,) + (1,) * np.ndim(lam)  # channel axis first, then the point shape
-        k = 1.0 + 0.5 * (self._we.reshape(col) * um2[None] + self._wm.reshape(col) * ue2[None])
-        r3 = lam[None] * k - self._y.reshape(col)
-        Wr = np.tensordot(self._W, r3, axes=(1, 0))
-        Wk = np.tensordot(self._W, k, axes=(1, 0))
-        chi3 = np.sum(r3 * Wr, axis=0)
-        g3 = 2.0 * np.sum(k * Wr, axis=0)
-        h3 = 2.0 * np.sum(k * Wk, axis=0)
+        # K_l3 channels: lambda (1 + w_e |U_mu|^2/2 + w_mu |U_e|^2/2), see _kl3_block
+        A, B, C = kl3
+        chi3 = (A * lam - 2.0 * B) * lam + C
+        g3 = 2.0 * (A * lam - B)
+        h3 = 2.0 * A
         # K_mu2/pi_mu2: lambda / sqrt(1 - lambda^2)
         r4 = (lam / s - self._t) / self._t_sigma
         d4 = 1.0 / s ** 3 / self._t_sigma
@@ -228,15 +237,16 @@ class CKMFirstRow:
         """chi2(lambda, U) (not profiled, not shifted); broadcasts its arguments."""
         lam, ue, um = np.broadcast_arrays(*(np.asarray(x, dtype=np.float64)
                                             for x in (lam, U_e, U_mu)))
-        return self._pieces(lam, ue * ue, um * um)[0]
+        return self._pieces(lam, um * um, self._kl3_block(ue * ue, um * um))[0]
 
     def _profile(self, U_e, U_mu, lam_start):
         ue2 = np.asarray(U_e, dtype=np.float64) ** 2
         um2 = np.asarray(U_mu, dtype=np.float64) ** 2
         ue2, um2 = np.broadcast_arrays(ue2, um2)
+        kl3 = self._kl3_block(ue2, um2)
         lam = np.broadcast_to(np.asarray(lam_start, dtype=np.float64), ue2.shape).copy()
         for _ in range(self.max_iter):
-            _, grad, h_full, h_gn = self._pieces(lam, ue2, um2)
+            _, grad, h_full, h_gn = self._pieces(lam, um2, kl3)
             h = np.where(h_full > 0.0, h_full, h_gn)
             step = -grad / h
             new = np.clip(lam + step, _LAMBDA_MIN, _LAMBDA_MAX)
@@ -244,7 +254,7 @@ class CKMFirstRow:
             lam = new
             if done:
                 break
-        return lam, self._pieces(lam, ue2, um2)[0]
+        return lam, self._pieces(lam, um2, kl3)[0]
 
     def profile(self, U_e, U_mu) -> tuple[np.ndarray, np.ndarray]:
         """(lambda_hat, min_lambda chi2) at each point; arrays broadcast together."""
