@@ -368,14 +368,6 @@ def _check_options(normalise, charged_light, p0_norm):
                              f"metres > 0, got {charged_light!r}") from None
 
 
-def _spectra_hash(folder: str | None) -> str:
-    from ..spectra import metadata
-    meta = metadata(folder)
-    return "/".join(f"{m}:{b['mesons'][m]['sha256'][:16]}"
-                    for m, p in sorted(meta["mesons"].items())
-                    for b in [meta["processes"][p]])
-
-
 def build_mass_table(m_N: float, det: det_mod.Detector, normalise: str = "none",
                      include_conjugate: bool = True, charged_light="exclude",
                      p0_norm: str = "gammagamma", n_samples: dict | None = None,
@@ -429,11 +421,12 @@ def compress_table(W, WC) -> dict[str, np.ndarray]:
 
 def table_description(m_N, det, normalise, include_conjugate, charged_light, p0_norm,
                       n_samples, spectra_folder) -> dict:
+    from ..spectra import content_hash
     return {"version": TABLE_VERSION, "m_N": float(m_N), "detector": detector_key(det),
             "normalise": normalise, "include_conjugate": bool(include_conjugate),
             "charged_light": str(charged_light), "p0_norm": p0_norm,
             "n_samples": {**DEFAULT_SAMPLES, **(n_samples or {})},
-            "spectra": _spectra_hash(spectra_folder),
+            "spectra": content_hash("mesons", spectra_folder),
             "meson_data": md.TABLE_VERSION, "grid": [LOGC_MIN, LOGC_MAX, LOGC_STEP]}
 
 
@@ -499,11 +492,13 @@ def expected_events(det: det_mod.Detector | str, m_N, d_gamma: dict, total_width
     lum = det.luminosity_fb if luminosity_fb is None else float(luminosity_fb)
     use_mesons = production in ("mesons", "all")
     use_bosons = production in ("bosons", "all")
-    # "mesons" keeps the original 4 sets, so that its numbers do not change at all
-    nsets = len(SETS) if use_bosons else N_MESON_SETS
-    coef = coefficients(d_gamma, d_Z, d_W)[:nsets]
+    coef = coefficients(d_gamma, d_Z, d_W)
+    nsets = len(SETS)
+    # the production not asked for gets zero coefficients (its tables are then not built)
     if not use_mesons:
         coef = np.concatenate([np.zeros_like(coef[:N_MESON_SETS]), coef[N_MESON_SETS:]])
+    if not use_bosons:
+        coef = np.concatenate([coef[:N_MESON_SETS], np.zeros_like(coef[N_MESON_SETS:])])
     m, width, brg = np.broadcast_arrays(np.asarray(m_N, float), np.asarray(total_width, float),
                                         np.asarray(br_nu_gamma, float))
     shape = np.broadcast_shapes(m.shape, coef.shape[1:])

@@ -363,15 +363,6 @@ def build_boson_table(m_N: float, det: det_mod.Detector, normalise: str = "nnlo"
     return fd.compress_table(W, WC)
 
 
-def _spectra_hash(folder: str | None) -> str:
-    from ..spectra import metadata
-    meta = metadata(folder)
-    out = []
-    for b, p in sorted(meta.get("bosons", {}).items()):
-        out.append(f"{b}:{meta['processes'][p]['bosons'][b]['sha256'][:16]}")
-    return "/".join(out)
-
-
 @lru_cache(maxsize=4096)
 def boson_mass_table(m_N: float, det_key: tuple, normalise: str = "nnlo",
                      angular: str = "polarised", n: int = DEFAULT_BOSON_SAMPLES,
@@ -379,7 +370,7 @@ def boson_mass_table(m_N: float, det_key: tuple, normalise: str = "nnlo",
                      sets: tuple | None = None):
     """:func:`build_boson_table`, cached in memory and (by content hash, per set of weight
     sets) on disk."""
-    from ..spectra import boson_xsec_data
+    from ..spectra import boson_xsec_data, content_hash
     from .far_detectors import _detector_from_key
 
     det = _detector_from_key(det_key)
@@ -391,6 +382,6 @@ def boson_mass_table(m_N: float, det_key: tuple, normalise: str = "nnlo",
     desc = {"version": TABLE_VERSION, "m_N": float(m_N), "detector": det_key,
             "normalise": normalise, "angular": angular, "n": int(n),
             "sets": None if sets is None else sorted(sets),
-            "spectra": _spectra_hash(spectra_folder), "xsec": boson_xsec_data()["bosons"],
+            "spectra": content_hash("bosons", spectra_folder), "xsec": boson_xsec_data()["bosons"],
             "masses": [c.M_W, c.M_Z, c.GAMMA_W, c.GAMMA_Z]}
     return cached_table("far_detector_boson_table", desc, compute)

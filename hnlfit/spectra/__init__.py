@@ -76,6 +76,14 @@ def metadata(folder: str | None = None) -> dict:
     return json.loads(path.read_text())
 
 
+def content_hash(group: str = "mesons", folder: str | None = None) -> str:
+    """The sha256 prefixes of the tables of one group ("mesons" or "bosons"), for the keys of
+    the tables derived from them (:func:`hnlfit.cache.cached_table`)."""
+    meta = metadata(folder)
+    return "/".join(f"{name}:{meta['processes'][proc][group][name]['sha256'][:16]}"
+                    for name, proc in sorted(meta.get(group, {}).items()))
+
+
 @dataclass(frozen=True)
 class Spectrum:
     """σ per forward hemisphere (fb) in bins of (log10 θ, log10 p)."""
