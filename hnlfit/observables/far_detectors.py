@@ -47,13 +47,10 @@ _ARGS = {"normalise": "seed003_heavy", "include_conjugate": True, "charged_light
          "boson_normalise": "nnlo", "angular": "polarised"}
 
 
-def _count(detector, p, normalise, include_conjugate, charged_light, p0_norm, luminosity_fb,
-           production="all", boson_normalise="nnlo", angular="polarised"):
-    return fd.expected_events_point(
-        detector, p, luminosity_fb=luminosity_fb, normalise=normalise,
-        include_conjugate=bool(include_conjugate), charged_light=charged_light,
-        p0_norm=p0_norm, production=production, boson_normalise=boson_normalise,
-        angular=angular)
+def _count(detector, p, **opts):
+    """The registry passes every argument of _ARGS (defaults merged), so no defaults here."""
+    opts["include_conjugate"] = bool(opts["include_conjugate"])
+    return fd.expected_events_point(detector, p, **opts)
 
 
 def _register(name: str) -> None:
@@ -65,11 +62,8 @@ def _register(name: str) -> None:
                 sm=0.0, args=dict(_ARGS),
                 description=f"expected N -> nu gamma decays in {name} from meson and W/Z "
                             f"decays ({det.luminosity_fb:g} fb^-1, p_N > {det.p_min:g} GeV)")
-    def n_events(p, normalise="seed003_heavy", include_conjugate=True, charged_light="exclude",
-                 p0_norm="gammagamma", luminosity_fb=None, production="all",
-                 boson_normalise="nnlo", angular="polarised", _name=name):
-        return _count(_name, p, normalise, include_conjugate, charged_light, p0_norm,
-                      luminosity_fb, production, boson_normalise, angular)
+    def n_events(p, _name=name, **opts):
+        return _count(_name, p, **opts)
 
 
 for _name in ("FASER", "FASER2", "FACET", "MAPP2"):
@@ -79,15 +73,12 @@ for _name in ("FASER", "FASER2", "FACET", "MAPP2"):
 @observable("n_events_far_detector", unit="events", tex=r"N_\mathrm{det}", params=_PARAMS,
             refs=_REFS, sm=0.0, args={"detector": None, **_ARGS},
             description="expected N -> nu gamma decays in any detector YAML (name or path)")
-def n_events_far_detector(p, detector=None, normalise="seed003_heavy", include_conjugate=True,
-                          charged_light="exclude", p0_norm="gammagamma", luminosity_fb=None,
-                          production="all", boson_normalise="nnlo", angular="polarised"):
+def n_events_far_detector(p, detector=None, **opts):
     from ..errors import ObservableError
     if detector is None:
         raise ObservableError("observable 'n_events_far_detector' needs the argument "
                               "'detector' (a shipped detector name or a YAML path)")
-    return _count(D.load_detector(detector), p, normalise, include_conjugate, charged_light,
-                  p0_norm, luminosity_fb, production, boson_normalise, angular)
+    return _count(D.load_detector(detector), p, **opts)
 
 
 def _register_abs(f: str) -> None:
