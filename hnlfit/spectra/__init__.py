@@ -33,13 +33,16 @@ from ..errors import DataError
 NORMALISATIONS = ("none", "seed003", "nnlo")
 BOSONS = ("Wplus", "Wminus", "Z")
 
+def _seed003_table1() -> dict[str, float]:
+    from ..io import read_yaml
+    path = Path(str(resources.files("hnlfit") / "data" / "meson_xsec_seed003.yaml"))
+    data = read_yaml(path, "meson cross-section file")["sigma_hemisphere_fb"]
+    return {k: float(v) for k, v in data.items()}
+
+
 #: seed 003 (2308.16608) Table 1: σ per forward hemisphere at 14 TeV in fb, one charge state
-#: for the charged mesons (FORESEE spectra, 2105.07077).
-SEED003_TABLE1_FB = {
-    "rho0": 1.86e14, "omega": 1.74e14, "phi": 2.09e13, "jpsi": 3.93e10, "upsilon1s": 5.30e8,
-    "pi0": 1.54e15, "eta": 1.69e14, "etaprime": 1.81e13,
-    "pi": 1.35e15, "K": 1.57e14, "D": 8.48e11, "Ds": 2.70e11, "B": 8.23e10,
-}
+#: for the charged mesons (FORESEE spectra, 2105.07077); hnlfit/data/meson_xsec_seed003.yaml
+SEED003_TABLE1_FB = _seed003_table1()
 CHARGED = ("pi", "K", "D", "Ds", "B")
 
 
