@@ -519,12 +519,16 @@ def expected_events(det: det_mod.Detector | str, m_N, d_gamma: dict, total_width
     nb = int(n_boson or wz.DEFAULT_BOSON_SAMPLES)
     # only the boson channels whose couplings are non-zero somewhere are built
     boson_sets = tuple(SETS[i] for i in range(N_MESON_SETS, nsets) if active[i])
+    # the points of each distinct mass, grouped once (not one full comparison per mass)
+    order = np.argsort(inverse, kind="stable")
+    groups = np.split(order, np.cumsum(np.bincount(inverse, minlength=masses.size))[:-1])
+    useful = np.any(coef > 0, axis=0) & (brg > 0)
     for iu, mu in enumerate(masses):
         mesons_open = use_mesons and mu < m_open_mesons and active[:N_MESON_SETS].any()
         bosons_open = use_bosons and mu < m_open_bosons and active[N_MESON_SETS:].any()
         if not (mesons_open or bosons_open):
             continue
-        sel = np.nonzero((inverse == iu) & np.any(coef > 0, axis=0) & (brg > 0))[0]
+        sel = groups[iu][useful[groups[iu]]]
         if sel.size == 0:
             continue
         parts = []
