@@ -20,7 +20,7 @@ import numpy as np  # noqa: E402
 
 import hnlfit  # noqa: E402
 from hnlfit.likelihoods.measurements import build_term, load_file  # noqa: E402
-from hnlfit.physics import published_bounds as pb  # noqa: E402
+from hnlfit.physics.published import bounds as pb  # noqa: E402
 
 LEP = ["delphi_monophoton", "opal_monophoton_lep1", "l3_z_gamma_invisible",
        "z_invisible_width_np"]

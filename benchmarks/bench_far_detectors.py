@@ -35,8 +35,8 @@ def main() -> None:
 
     import hnlfit
     from hnlfit.likelihoods.terms import PoissonCount
-    from hnlfit.physics import far_detectors as fd
-    from hnlfit.physics import meson_decays as md
+    from hnlfit.physics.forward import far_detectors as fd
+    from hnlfit.physics.forward import meson_decays as md
 
     md.warm_tables()                                # the BR integrals (shared with others)
     m = np.geomspace(0.01, 3.0, args.masses)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-from hnlfit.run import run_card  # noqa: E402
+from hnlfit.cards import run_card  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -26,7 +26,7 @@ def _parse_assignments(items: list[str]) -> dict[str, object]:
 
 
 def _load_plugins(args) -> None:
-    from .run import load_entry_point_plugins, load_plugin
+    from .plugins import load_entry_point_plugins, load_plugin
 
     load_entry_point_plugins()
     for p in getattr(args, "plugin", None) or []:
@@ -41,7 +41,7 @@ def _fmt(v, digits: int = 4) -> str:
 
 
 def cmd_run(args) -> int:
-    from .run import run_card
+    from .cards import run_card
 
     for card in args.cards:
         res = run_card(card, outdir=args.out, quick=args.quick, progress=not args.no_progress,

@@ -9,14 +9,14 @@ from scipy.optimize import minimize_scalar
 import hnlfit.likelihoods as lk
 from hnlfit.errors import DataError
 from hnlfit.likelihoods.ckm import CKMTerm, ckm_model, ckm_term
-from hnlfit.likelihoods.measurements import build_term, load_file
+from hnlfit.likelihoods.measurements import build_term, dataset_folder, load_file
 from hnlfit.params import make_point
 
 DATA = Path(lk.__file__).parent / "data"
 
 
 def _entries(dataset):
-    return {e["name"]: e for e in load_file(DATA / dataset / "ckm.yaml")}
+    return {e["name"]: e for e in load_file(dataset_folder(dataset) / "ckm.yaml")}
 
 
 @pytest.fixture(scope="module")

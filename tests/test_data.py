@@ -90,7 +90,7 @@ def test_observables_units_and_confidence_levels(dataset):
 
 @pytest.mark.parametrize("dataset", DATASETS)
 def test_files_declare_their_data_set(dataset):
-    folder = Path(str(measurements.DATA_ROOT / dataset))
+    folder = Path(str(measurements.dataset_folder(dataset)))
     for f in folder.glob("*.yaml"):
         assert yaml.safe_load(f.read_text())["dataset"] == dataset, f.name
 

@@ -1,4 +1,4 @@
-"""0vbb in 136Xe: 2105.11462 eqs. 4.24-4.29 (hnlfit.physics.dbd, hnlfit.observables.dbd)."""
+"""0vbb in 136Xe: 2105.11462 eqs. 4.24-4.29 (hnlfit.physics.nusmeft.dbd, hnlfit.observables.nusmeft.dbd)."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +7,7 @@ import pytest
 import hnlfit
 from hnlfit import constants as c
 from hnlfit.errors import DataError
-from hnlfit.physics import dbd
+from hnlfit.physics.nusmeft import dbd
 
 T_KAMLAND_ZEN_2016 = 1.07e26       # yr, 90% CL (seed ref. [107], arXiv:1605.02889)
 

@@ -14,7 +14,7 @@ import yaml
 
 from hnlfit import constants as c
 from hnlfit.errors import DataError
-from hnlfit.physics import detectors as D
+from hnlfit.physics.forward import detectors as D
 
 RNG = np.random.default_rng(48061)
 

@@ -12,7 +12,7 @@ import pytest
 
 from hnlfit import constants as c
 from hnlfit import make_point, predict
-from hnlfit.physics import ee_to_N_nu as ee
+from hnlfit.physics.dipole import ee_to_N_nu as ee
 
 # ---------------------------------------------------------------------------------------
 # explicit Dirac algebra (Dirac representation)

@@ -17,9 +17,9 @@ from scipy import integrate
 
 import hnlfit
 from hnlfit import constants as c
-from hnlfit.physics import detectors as D
-from hnlfit.physics import far_detectors as fd
-from hnlfit.physics import meson_decays as md
+from hnlfit.physics.forward import detectors as D
+from hnlfit.physics.forward import far_detectors as fd
+from hnlfit.physics.forward import meson_decays as md
 from hnlfit.spectra import load_spectrum
 
 RNG = np.random.default_rng(20231003)

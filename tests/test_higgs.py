@@ -1,4 +1,4 @@
-"""h -> l l with O_Hnue: 2105.11462 Sec. 4.1 (hnlfit.physics.higgs, hnlfit.observables.higgs)."""
+"""h -> l l with O_Hnue: 2105.11462 Sec. 4.1 (hnlfit.physics.nusmeft.higgs, hnlfit.observables.nusmeft.higgs)."""
 from __future__ import annotations
 
 import math
@@ -12,7 +12,7 @@ from scipy.optimize import brentq
 import hnlfit
 from hnlfit import constants as c
 from hnlfit.errors import DataError
-from hnlfit.physics import higgs as hg
+from hnlfit.physics.nusmeft import higgs as hg
 
 XH = hg.X_H
 

@@ -9,7 +9,7 @@ from scipy.integrate import quad
 
 from hnlfit import constants as c
 from hnlfit import make_point, predict
-from hnlfit.physics import hnl_decays as h
+from hnlfit.physics.dipole import hnl_decays as h
 from test_ee_to_N_nu import (ETA, PR, bar, current, dipole_vertex, lower, u_spinors)
 
 

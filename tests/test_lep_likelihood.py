@@ -7,7 +7,7 @@ import pytest
 
 import hnlfit
 from hnlfit.likelihoods.measurements import build_likelihood, load_entries
-from hnlfit.physics.scenarios import preset
+from hnlfit.physics.dipole.scenarios import preset
 
 LEP = ("delphi_monophoton", "opal_monophoton_lep1", "l3_z_gamma_invisible",
        "z_invisible_width_np")
@@ -142,7 +142,7 @@ def _lowest_excluded(data, panel, layer):
 def test_run_card_outputs_show_the_seed_statements(tmp_path):
     from pathlib import Path
 
-    from hnlfit.run import run_card
+    from hnlfit.cards import run_card
 
     root = Path(__file__).resolve().parents[1] / "runs"
     out = {}

@@ -20,10 +20,10 @@ from scipy.integrate import dblquad
 
 from hnlfit import constants as c
 from hnlfit.errors import DataError
-from hnlfit.observables import mesons as _obs_module  # noqa: F401  (registers)
+from hnlfit.observables.forward import mesons as _obs_module  # noqa: F401  (registers)
 from hnlfit.observables import registry
 from hnlfit.params import make_point
-from hnlfit.physics import meson_decays as md
+from hnlfit.physics.forward import meson_decays as md
 
 RNG = np.random.default_rng(20230830)
 

@@ -17,9 +17,9 @@ import pytest
 import hnlfit
 from hnlfit import constants as c
 from hnlfit.errors import DataError
-from hnlfit.physics import ee_to_N_nu as ee
-from hnlfit.physics import monophoton as mp
-from hnlfit.physics.scenarios import preset
+from hnlfit.physics.dipole import ee_to_N_nu as ee
+from hnlfit.physics.dipole import monophoton as mp
+from hnlfit.physics.dipole.scenarios import preset
 
 # ---------------------------------------------------------------------------------------
 # explicit Dirac algebra (Dirac representation), as in tests/test_ee_to_N_nu.py

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from hnlfit import constants as c
-from hnlfit.physics import monophoton as mp
-from hnlfit.physics import nunugamma as nn
+from hnlfit.physics.dipole import monophoton as mp
+from hnlfit.physics.dipole import nunugamma as nn
 
 
 def test_nunu_peak_cross_section_matches_the_z_widths():

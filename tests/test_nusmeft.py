@@ -9,8 +9,8 @@ import pytest
 from hnlfit import constants as c
 from hnlfit.observables import registry
 from hnlfit.params import make_point
-from hnlfit.physics import nusmeft as nu
-from hnlfit.physics.loops import w_loop
+from hnlfit.physics.nusmeft import core as nu
+from hnlfit.physics.nusmeft.loops import w_loop
 
 NAMES = ("delta_a_mu", "delta_a_e", "d_e", "br_mu_to_e_gamma", "br_tau_to_mu_gamma",
          "br_tau_to_e_gamma", "mu_nu_max", "x_lhc_e", "x_lhc_mu")

@@ -9,7 +9,7 @@ import pytest
 
 import hnlfit
 from hnlfit.likelihoods.measurements import build_likelihood, load_entries, select
-from hnlfit.physics.scenarios import preset
+from hnlfit.physics.dipole.scenarios import preset
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJ = ("cepc_Z", "cepc_WW", "cepc_H", "cepc_tt", "fccee_Z")
@@ -96,7 +96,7 @@ def test_fcc_ee_z_run_is_a_little_better_than_cepc_z(proj):
 
 
 def test_cepc_run_card_draws_the_z_mode_lowest(tmp_path):
-    from hnlfit.run import run_card
+    from hnlfit.cards import run_card
 
     run_card(ROOT / "runs" / "cepc_modes_mu.yaml", outdir=tmp_path, quick=True, progress=False)
     data = np.load(tmp_path / "cepc_modes_mu" / "cepc_modes_mu.npz")

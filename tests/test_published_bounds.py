@@ -10,7 +10,7 @@ import hnlfit
 from hnlfit import constants as c
 from hnlfit.errors import DataError
 from hnlfit.likelihoods.measurements import build_term, load_file
-from hnlfit.physics import published_bounds as pb
+from hnlfit.physics.published import bounds as pb
 
 FOLDER = pb.data_dir()
 LIKE = FOLDER / "likelihood.yaml"

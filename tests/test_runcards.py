@@ -10,7 +10,7 @@ import pytest
 import hnlfit
 from hnlfit import cli
 from hnlfit.errors import DataError
-from hnlfit.run import run_card
+from hnlfit.cards import run_card
 
 ROOT = Path(__file__).resolve().parents[1]
 CARDS = sorted((ROOT / "runs").glob("*.yaml"))

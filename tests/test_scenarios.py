@@ -7,7 +7,7 @@ import pytest
 import hnlfit
 from hnlfit import constants as c
 from hnlfit.errors import DataError
-from hnlfit.physics.scenarios import names, preset
+from hnlfit.physics.dipole.scenarios import names, preset
 
 SW = math.sqrt(c.SIN2_THETA_W)
 CW = math.sqrt(1 - c.SIN2_THETA_W)

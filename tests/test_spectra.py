@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from hnlfit.errors import DataError
-from hnlfit.physics import meson_decays as md
+from hnlfit.physics.forward import meson_decays as md
 from hnlfit.spectra import (SEED003_TABLE1_FB, comparison_table, load_spectrum, metadata,
                             spectra_dir)
 from hnlfit.spectra.generate import LOG10_P_EDGES, LOG10_THETA_EDGES, histogram

@@ -9,11 +9,11 @@ import pytest
 
 import hnlfit
 from hnlfit import constants as c
-from hnlfit.physics import detectors as D
-from hnlfit.physics import far_detectors as fd
-from hnlfit.physics import hnl_decays as dec
-from hnlfit.physics import wz_production as wz
-from hnlfit.physics.ee_to_N_nu import gamma_Z_to_nu_N
+from hnlfit.physics.forward import detectors as D
+from hnlfit.physics.forward import far_detectors as fd
+from hnlfit.physics.dipole import hnl_decays as dec
+from hnlfit.physics.forward import wz_production as wz
+from hnlfit.physics.dipole.ee_to_N_nu import gamma_Z_to_nu_N
 from hnlfit.spectra import load_spectrum
 
 RNG = np.random.default_rng(20230568)

@@ -1,18 +1,18 @@
 """Regenerate the numbers of the e+e- monophoton projections (CEPC, FCC-ee).
 
 For each projection analysis of hnlfit/data/monophoton_analyses.yaml: the SM nu nu-bar gamma
-background inside its cuts (hnlfit.physics.nunugamma), the expected count b = sigma L, and the
+background inside its cuts (hnlfit.physics.dipole.nunugamma), the expected count b = sigma L, and the
 Asimov expected 95% CL (one-sided) upper limit on the signal count, s95 = 1.645 sqrt(b)
 (statistics only).  Paste the output into
-hnlfit/likelihoods/data/ee_colliders_{seed,current}/ee_projections.yaml; tests/test_projections.py checks
+hnlfit/likelihoods/data/dipole/ee_colliders_{seed,current}/ee_projections.yaml; tests/test_projections.py checks
 that the shipped numbers agree with this computation.
 
     python tools/monophoton_projections.py
 """
 import math
 
-from hnlfit.physics import monophoton as mp
-from hnlfit.physics import nunugamma as nn
+from hnlfit.physics.dipole import monophoton as mp
+from hnlfit.physics.dipole import nunugamma as nn
 
 PROJECTIONS = ("cepc_Z", "cepc_WW", "cepc_H", "cepc_tt", "fccee_Z")
 

@@ -7,7 +7,7 @@ This file adds the tau analogue as a new observable without editing hnlfit:
 """
 import hnlfit
 from hnlfit.constants import M_TAU
-from hnlfit.physics.nusmeft import delta_a
+from hnlfit.physics.nusmeft.core import delta_a
 
 
 @hnlfit.observable("delta_a_tau", unit="1", tex=r"\Delta a_\tau",

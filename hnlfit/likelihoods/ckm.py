@@ -46,6 +46,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from ..errors import DataError
+from .schema import reference_text
 from .terms import FunctionTerm
 
 __all__ = ["CKMInputs", "CKMFirstRow", "CKMTerm", "parse_inputs", "ckm_model", "ckm_term"]
@@ -329,6 +330,5 @@ def ckm_model(entry: Mapping) -> CKMFirstRow:
 
 def ckm_term(entry: Mapping) -> CKMTerm:
     """Likelihood term of a ``ckm_first_row`` measurement entry (see module docstring)."""
-    from .measurements import reference_text
 
     return CKMTerm(entry["name"], ckm_model(entry), reference=reference_text(entry))

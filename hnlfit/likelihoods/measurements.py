@@ -30,15 +30,41 @@ from ..errors import DataError
 from ..io import read_yaml
 from ..params import suggest
 from . import schema
+from .schema import reference_text  # noqa: F401  (part of this module's interface)
 from .terms import (AsymmetricGaussian, Combined, Gaussian, PoissonCount, PyhfCount, Term,
                     UpperLimit, counting_spec)
 
 DATA_ROOT = resources.files("hnlfit.likelihoods") / "data"
 
 
+def _dataset_folders() -> dict[str, Path]:
+    """Every data set by name: a folder of YAML measurement files anywhere below the data
+    root; the folders between the root and a data set group them by sector
+    (``nusmeft/seed``, ``dipole/ee_colliders_seed``, ``forward/far_detectors_seed``)."""
+    root = Path(str(DATA_ROOT))
+    found: dict[str, Path] = {}
+    for folder in sorted(p for p in root.rglob("*") if p.is_dir()):
+        if folder.name.startswith("_") or not any(folder.glob("*.yaml")):
+            continue
+        if folder.name in found:
+            raise DataError(f"data set {folder.name!r} is defined twice: {found[folder.name]} "
+                            f"and {folder}")
+        found[folder.name] = folder
+    return found
+
+
 def datasets() -> list[str]:
-    return sorted(p.name for p in DATA_ROOT.iterdir() if p.is_dir() and not
-                  p.name.startswith("_"))
+    """The names of the shipped data sets."""
+    return sorted(_dataset_folders())
+
+
+def dataset_folder(dataset: str) -> Path:
+    """The folder of one data set; an unknown name is a DataError with suggestions."""
+    folders = _dataset_folders()
+    if dataset not in folders:
+        raise DataError(f"unknown data set {dataset!r}; available: {', '.join(sorted(folders))}."
+                        f"{suggest(dataset, folders)}")
+    return folders[dataset]
 
 
 def load_file(path: str | Path) -> list[dict[str, Any]]:
@@ -82,10 +108,7 @@ def _schema_message(path: Path, doc, exc: jsonschema.ValidationError) -> str:
 
 @lru_cache(maxsize=None)
 def _dataset_entries(dataset: str) -> tuple[dict[str, Any], ...]:
-    folder = DATA_ROOT / dataset
-    if not folder.is_dir():
-        raise DataError(f"unknown data set {dataset!r}; available: {', '.join(datasets())}."
-                        f"{suggest(dataset, datasets())}")
+    folder = dataset_folder(dataset)
     entries: list[dict[str, Any]] = []
     for f in sorted(folder.iterdir(), key=lambda p: p.name):
         if f.name.endswith(".yaml"):
@@ -102,14 +125,6 @@ def load_entries(dataset: str = "seed", extra_files: Iterable[str | Path] = ()) 
     for f in extra_files:
         entries.extend(load_file(f))
     return entries
-
-
-def reference_text(entry: dict) -> str:
-    parts = []
-    for r in entry.get("references", []):
-        parts.append(r.get("arxiv") and f"arXiv:{r['arxiv']}" or r.get("doi")
-                     or f"INSPIRE {r.get('inspire')}")
-    return "; ".join(parts)
 
 
 def build_term(entry: dict) -> Term:

@@ -80,3 +80,12 @@ DATASET_FILE = {
     "required": ["measurements"],
     "additionalProperties": False,
 }
+
+
+def reference_text(entry: dict) -> str:
+    """The references of a measurement entry as one line (arXiv, DOI or INSPIRE)."""
+    parts = []
+    for r in entry.get("references", []):
+        parts.append(r.get("arxiv") and f"arXiv:{r['arxiv']}" or r.get("doi")
+                     or f"INSPIRE {r.get('inspire')}")
+    return "; ".join(parts)

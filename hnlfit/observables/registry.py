@@ -77,7 +77,6 @@ def observable(name: str, *, unit: str, tex: str, params: tuple[str, ...],
 
 
 def get(name: str) -> Observable:
-    _load_builtin()
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -87,7 +86,6 @@ def get(name: str) -> Observable:
 
 
 def names() -> list[str]:
-    _load_builtin()
     return sorted(_REGISTRY)
 
 
@@ -105,14 +103,3 @@ def predict(name: str, point: Point | dict | None = None, **kwargs) -> np.ndarra
     params = {k: v for k, v in kwargs.items() if k in PARAMETERS}
     args = {k: v for k, v in kwargs.items() if k not in PARAMETERS}
     return obs(as_point(point, **params), **args)
-
-
-_loaded = False
-
-
-def _load_builtin() -> None:
-    """Import the built-in observable modules once (they register on import)."""
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        from . import builtin  # noqa: F401

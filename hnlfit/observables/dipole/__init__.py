@@ -1,0 +1,1 @@
+"""Observables of the dipole sector (see hnlfit.physics.dipole)."""

@@ -1,0 +1,1 @@
+"""Observables of the forward sector (see hnlfit.physics.forward)."""

@@ -1,0 +1,1 @@
+"""Observables of the nusmeft sector (see hnlfit.physics.nusmeft)."""

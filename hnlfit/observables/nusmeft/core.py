@@ -1,0 +1,117 @@
+"""nuSMEFT right-handed current O_Hnue (arXiv:2105.11462): g-2, EDM, LFV, mu_nu, LHC.
+
+Each observable reads the canonical parameters (``m_N``, ``U_<l>``, ``C_Hnue_<l>`` in GeV^-2,
+``phi_Hnue_<l>``) of one heavy state (n = 1) and calls the pure functions of
+:mod:`hnlfit.physics.nusmeft`. All vanish at the no-HNL point (``sm=0``).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ... import constants as c
+from ...params import Point
+from ...physics.nusmeft import core as nu
+from ..registry import observable
+
+_REF = "2105.11462"
+
+
+def _args(p: Point, *names: str) -> list[np.ndarray]:
+    """p[name] for each name, with broadcast (stride-0) axes collapsed to length 1.
+
+    Point values are broadcast views; a coupling given as one number would otherwise be
+    pushed through cos/log/products once per point. The physics functions broadcast the
+    compact arrays and :func:`_full` restores the point's shape.
+    """
+    out = []
+    for name in names:
+        a = np.asarray(p[name])
+        if a.ndim and 0 in a.strides:
+            a = a[tuple(slice(0, 1) if s == 0 else slice(None) for s in a.strides)]
+        out.append(a)
+    return out
+
+
+def _full(r, shape) -> np.ndarray:
+    r = np.asarray(r, dtype=np.float64)
+    return r if r.shape == shape else np.broadcast_to(r, shape).copy()
+
+
+@observable("delta_a_mu", unit="1", tex=r"\Delta a_\mu",
+            params=("m_N", "U_mu", "C_Hnue_mu", "phi_Hnue_mu"),
+            refs=(f"{_REF} eq. 3.11", f"{_REF} eq. 3.12"), sm=0.0)
+def delta_a_mu(p: Point) -> np.ndarray:
+    """Muon g-2 shift, -2 m_mu m_N w(x) Re(U_mu4 C-bar_4mu) / (4 pi)^2."""
+    m, u, cc, phi = _args(p, "m_N", "U_mu", "C_Hnue_mu", "phi_Hnue_mu")
+    return _full(nu.delta_a(c.M_MU, m, u, cc, phi), p.shape)
+
+
+@observable("delta_a_e", unit="1", tex=r"\Delta a_e",
+            params=("m_N", "U_e", "C_Hnue_e", "phi_Hnue_e"),
+            refs=(f"{_REF} eq. 3.11", f"{_REF} eq. 3.12"), sm=0.0)
+def delta_a_e(p: Point) -> np.ndarray:
+    """Electron g-2 shift, -2 m_e m_N w(x) Re(U_e4 C-bar_4e) / (4 pi)^2."""
+    m, u, cc, phi = _args(p, "m_N", "U_e", "C_Hnue_e", "phi_Hnue_e")
+    return _full(nu.delta_a(c.M_E, m, u, cc, phi), p.shape)
+
+
+@observable("d_e", unit="e cm", tex=r"d_e",
+            params=("m_N", "U_e", "C_Hnue_e", "phi_Hnue_e"),
+            refs=(f"{_REF} eq. 3.11 and text after eq. 3.12", f"{_REF} eq. 5.1"), sm=0.0)
+def d_e(p: Point) -> np.ndarray:
+    """Electron EDM (signed) in e cm, m_N w(x) Im(U_e4 C-bar_4e) / (16 pi^2) * hbar c."""
+    m, u, cc, phi = _args(p, "m_N", "U_e", "C_Hnue_e", "phi_Hnue_e")
+    return _full(nu.edm(m, u, cc, phi), p.shape)
+
+
+@observable("br_mu_to_e_gamma", unit="1", tex=r"\mathrm{BR}(\mu\to e\gamma)",
+            params=("m_N", "U_e", "U_mu", "C_Hnue_e", "C_Hnue_mu"),
+            refs=(f"{_REF} eq. 4.14", f"{_REF} eq. 4.15", f"{_REF} eq. 4.16"), sm=0.0)
+def br_mu_to_e_gamma(p: Point) -> np.ndarray:
+    """BR(mu -> e gamma) from (U_mu C_e)^2 + (U_e C_mu)^2, measured muon lifetime."""
+    m, ue, ce, um, cm = _args(p, "m_N", "U_e", "C_Hnue_e", "U_mu", "C_Hnue_mu")
+    return _full(nu.br_mu_to_e_gamma(m, ue, ce, um, cm), p.shape)
+
+
+@observable("br_tau_to_mu_gamma", unit="1", tex=r"\mathrm{BR}(\tau\to\mu\gamma)",
+            params=("m_N", "U_mu", "U_tau", "C_Hnue_mu", "C_Hnue_tau"),
+            refs=(f"{_REF} eq. 4.14", f"{_REF} eq. 4.15 (first form, tau analogue)"), sm=0.0)
+def br_tau_to_mu_gamma(p: Point) -> np.ndarray:
+    """BR(tau -> mu gamma) from (U_mu C_tau)^2 + (U_tau C_mu)^2, measured tau lifetime."""
+    m, ul, cl, ut, ct = _args(p, "m_N", "U_mu", "C_Hnue_mu", "U_tau", "C_Hnue_tau")
+    return _full(nu.br_tau_to_l_gamma(m, ul, cl, ut, ct), p.shape)
+
+
+@observable("br_tau_to_e_gamma", unit="1", tex=r"\mathrm{BR}(\tau\to e\gamma)",
+            params=("m_N", "U_e", "U_tau", "C_Hnue_e", "C_Hnue_tau"),
+            refs=(f"{_REF} eq. 4.14", f"{_REF} eq. 4.15 (first form, tau analogue)"), sm=0.0)
+def br_tau_to_e_gamma(p: Point) -> np.ndarray:
+    """BR(tau -> e gamma) from (U_e C_tau)^2 + (U_tau C_e)^2, measured tau lifetime."""
+    m, ul, cl, ut, ct = _args(p, "m_N", "U_e", "C_Hnue_e", "U_tau", "C_Hnue_tau")
+    return _full(nu.br_tau_to_l_gamma(m, ul, cl, ut, ct), p.shape)
+
+
+@observable("mu_nu_max", unit="mu_B", tex=r"|\mu_\nu|_{\max}",
+            params=("U_e", "U_mu", "U_tau", "C_Hnue_e", "C_Hnue_mu", "C_Hnue_tau"),
+            refs=(f"{_REF} eq. 4.13 (eq. 4.12 as printed lacks a factor of mass dimension 1)",),
+            sm=0.0)
+def mu_nu_max(p: Point) -> np.ndarray:
+    """Upper bound on every light-neutrino magnetic moment |[mu_nu]_ij| in mu_B (eq. 4.13)."""
+    vals = _args(p, "U_e", "U_mu", "U_tau", "C_Hnue_e", "C_Hnue_mu", "C_Hnue_tau")
+    return _full(nu.mu_nu_max(*vals), p.shape)
+
+
+@observable("x_lhc_e", unit="1", tex=r"|U_{e4}|^2 + |v^2 \bar C_{H\nu e,4e}|^2/4",
+            params=("U_e", "C_Hnue_e"), refs=(f"{_REF} eq. 4.39", f"{_REF} eq. 4.45"),
+            sm=0.0)
+def x_lhc_e(p: Point) -> np.ndarray:
+    """LHC e N production strength in units of the |U_e4|^2 = 1 rate."""
+    return _full(nu.x_lhc(*_args(p, "U_e", "C_Hnue_e")), p.shape)
+
+
+@observable("x_lhc_mu", unit="1", tex=r"|U_{\mu4}|^2 + |v^2 \bar C_{H\nu e,4\mu}|^2/4",
+            params=("U_mu", "C_Hnue_mu"), refs=(f"{_REF} eq. 4.39", f"{_REF} eq. 4.45"),
+            sm=0.0)
+def x_lhc_mu(p: Point) -> np.ndarray:
+    """LHC mu N production strength in units of the |U_mu4|^2 = 1 rate."""
+    return _full(nu.x_lhc(*_args(p, "U_mu", "C_Hnue_mu")), p.shape)

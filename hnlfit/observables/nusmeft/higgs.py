@@ -1,0 +1,69 @@
+"""h -> l+ l- with the nuSMEFT right-handed current O_Hnue (arXiv:2105.11462 Sec. 4.1).
+
+The effective Yukawa y_l^(eff) (eq. 4.8) with C_Hnue generated at mu_r = Lambda and the
+measured lepton mass as input (eq. 4.7); see :mod:`hnlfit.physics.higgs`.  All observables
+read ``m_N``, ``U_<l>``, ``C_Hnue_<l>`` (GeV^-2), ``Lambda`` (GeV, the matching scale) and the
+CP phase ``phi_Hnue_<l>`` (0 in the seed).  At the no-HNL point y^(eff) = y^(SM) = m_l/v
+exactly.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ... import constants as c
+from ...params import Point
+from ...physics.nusmeft import higgs as hg
+from ..registry import observable
+
+_REF = "2105.11462"
+_REFS = (f"{_REF} eqs. 4.2-4.9", f"{_REF} Sec. 4.1 (C_eH(Lambda) = 0 procedure)")
+BR_H_EE_SM = hg.br_h_ee_sm()
+
+
+def _compact(a) -> np.ndarray:
+    """Collapse broadcast (stride-0) axes to length 1 so constants are not recomputed."""
+    a = np.asarray(a)
+    if a.ndim and 0 in a.strides:
+        a = a[tuple(slice(0, 1) if s == 0 else slice(None) for s in a.strides)]
+    return a
+
+
+def _mu(p: Point, f: str) -> np.ndarray:
+    r = hg.signal_strength(c.LEPTON_MASS[f], _compact(p["m_N"]), _compact(p[f"U_{f}"]),
+                           _compact(p[f"C_Hnue_{f}"]), _compact(p["Lambda"]),
+                           _compact(p[f"phi_Hnue_{f}"]))
+    r = np.asarray(r, dtype=np.float64)
+    return r if r.shape == p.shape else np.broadcast_to(r, p.shape).copy()
+
+
+def _params(f: str) -> tuple[str, ...]:
+    return ("m_N", f"U_{f}", f"C_Hnue_{f}", "Lambda", f"phi_Hnue_{f}")
+
+
+@observable("mu_h_mumu", unit="1", tex=r"\mu_{h\to\mu\mu}", params=_params("mu"),
+            refs=_REFS + (f"{_REF} eq. 4.10",), sm=1.0)
+def mu_h_mumu(p: Point) -> np.ndarray:
+    """Signal strength BR(h->mumu)/BR_SM = |y_mu^eff / y_mu^SM|^2."""
+    return _mu(p, "mu")
+
+
+@observable("br_h_to_ee", unit="1", tex=r"\mathrm{BR}(h\to e^+e^-)", params=_params("e"),
+            refs=_REFS + (f"{_REF} eq. 4.11", "1610.07922 (BR_SM(h->mumu), YR4)"),
+            sm=BR_H_EE_SM)
+def br_h_to_ee(p: Point) -> np.ndarray:
+    """BR(h->ee) = BR_SM(h->ee) |y_e^eff/y_e^SM|^2, BR_SM(h->ee) = BR_SM(h->mumu)(m_e/m_mu)^2."""
+    return BR_H_EE_SM * _mu(p, "e")
+
+
+@observable("y_ratio_e", unit="1", tex=r"|y_e^{\rm eff}/y_e^{\rm SM}|", params=_params("e"),
+            refs=_REFS + (f"{_REF} eq. 4.11",), sm=1.0)
+def y_ratio_e(p: Point) -> np.ndarray:
+    """|y_e^eff / y_e^SM| (helicity-averaged modulus)."""
+    return np.sqrt(_mu(p, "e"))
+
+
+@observable("y_ratio_mu", unit="1", tex=r"|y_\mu^{\rm eff}/y_\mu^{\rm SM}|",
+            params=_params("mu"), refs=_REFS, sm=1.0)
+def y_ratio_mu(p: Point) -> np.ndarray:
+    """|y_mu^eff / y_mu^SM| (helicity-averaged modulus)."""
+    return np.sqrt(_mu(p, "mu"))

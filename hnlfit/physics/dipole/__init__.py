@@ -1,0 +1,1 @@
+"""dipole sector of the physics core."""

@@ -1,0 +1,1 @@
+"""forward sector of the physics core."""

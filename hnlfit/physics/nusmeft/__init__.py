@@ -1,0 +1,1 @@
+"""nusmeft sector of the physics core."""

@@ -1,0 +1,1 @@
+"""published sector of the physics core."""
