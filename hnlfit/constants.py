@@ -36,6 +36,7 @@ E_CHARGE = math.sqrt(4.0 * math.pi * ALPHA_EM)
 G_FERMI = 1.1663787e-5                # GeV^-2, PDG 2024 (MuLan)
 VEV = (math.sqrt(2.0) * G_FERMI) ** -0.5   # v = (sqrt2 G_F)^(-1/2) = 246.22 GeV
 SIN2_THETA_W = 0.23122                # MSbar sin^2 theta_w(m_Z), PDG 2022 EW review
+ALPHA_S_MZ = 0.1180                   # alpha_s(M_Z) MSbar, PDG 2024 QCD review world average
 
 # --- masses and widths (particle / PDG) -------------------------------------------------
 M_E = _mass(11)
@@ -65,5 +66,6 @@ SOURCES = {
     "ALPHA_EM": "CODATA 2018",
     "G_FERMI": "PDG 2024, Physical constants",
     "SIN2_THETA_W": "PDG 2022, Electroweak model review, MSbar at m_Z",
+    "ALPHA_S_MZ": "PDG 2024, Quantum chromodynamics review (world average 0.1180 +- 0.0009)",
     "HBAR": "CODATA 2018",
 }
