@@ -8,7 +8,12 @@ from the disk cache), (2) loading them from the disk cache in a fresh memory cac
 (3) the contour itself with the tables loaded: the expected count on the full
 (m_N, d_γ) grid through the registered observable (Point validation, total width and
 BR(N→νγ) included), the Poisson Δχ², and the 3-event limit per mass.  For scale: the
-established tool takes minutes for a 23 × 101 grid.
+established tool takes minutes for a 23 × 101 grid.  Every figure is also given as a ratio
+to a numpy baseline timed in the same process (``np.log(np.exp(x) + 1)`` on 1e6 doubles), so
+runs on machines of different speed (or under different load) compare.
+
+``--card`` also times ``hnlfit run runs/far_detectors_e.yaml`` with an empty table cache
+(cold) and again with the cache filled (warm), in fresh processes.
 """
 from __future__ import annotations
 
@@ -29,14 +34,21 @@ def main() -> None:
     ap.add_argument("--masses", type=int, default=100)
     ap.add_argument("--couplings", type=int, default=200)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--card", action="store_true",
+                    help="also time runs/far_detectors_e.yaml cold and warm")
     args = ap.parse_args()
+    base = baseline_seconds()
     cache = tempfile.mkdtemp(prefix="hnlfit-bench-")
     os.environ["HNLFIT_CACHE_DIR"] = cache           # start from an empty disk cache
 
     import hnlfit
     from hnlfit.likelihoods.terms import PoissonCount
-    from hnlfit.physics.forward import far_detectors as fd
-    from hnlfit.physics.forward import meson_decays as md
+    try:
+        from hnlfit.physics.forward import far_detectors as fd
+        from hnlfit.physics.forward import meson_decays as md
+    except ImportError:      # the layout before the sector folders, for before/after runs
+        from hnlfit.physics import far_detectors as fd
+        from hnlfit.physics import meson_decays as md
 
     md.warm_tables()                                # the BR integrals (shared with others)
     m = np.geomspace(0.01, 3.0, args.masses)
@@ -70,13 +82,49 @@ def main() -> None:
     best = int(np.nanargmin(lim)) if np.isfinite(lim).any() else None
     print(f"{args.detector}, d_gamma^{args.flavour}: {args.masses} masses x {args.couplings} "
           f"couplings = {M.size:,} points")
-    print(f"  building the per-mass tables (first time):   {t_build:7.2f} s")
-    print(f"  loading them from the disk cache:            {t_load:7.2f} s")
-    print(f"  one full contour, tables loaded (best of {args.repeat}): {min(times):7.3f} s"
-          f"   ({M.size / min(times):,.0f} points/s; {n_entries:.0f} table entries per mass)")
+    print(f"  numpy baseline (log(exp(x)+1), 1e6 doubles): {base * 1e3:7.2f} ms")
+    print(f"  building the per-mass tables (first time):   {t_build:7.2f} s  "
+          f"({t_build / base:6.0f} x baseline)")
+    print(f"  loading them from the disk cache:            {t_load:7.2f} s  "
+          f"({t_load / base:6.0f} x baseline)")
+    print(f"  one full contour, tables loaded (best of {args.repeat}): {min(times):7.3f} s  "
+          f"({min(times) / base:6.0f} x baseline; {M.size / min(times):,.0f} points/s; "
+          f"{n_entries:.0f} table entries per mass)")
     if best is not None:
         print(f"  best reach: d = {lim[best]:.3g} GeV^-1 at m_N = {m[best]:.3g} GeV")
     print(f"(disk cache used: {cache})")
+    if args.card:
+        time_card(base)
+
+
+def baseline_seconds(repeat: int = 7) -> float:
+    """Best-of time of the numpy baseline on 1e6 doubles."""
+    x = np.random.default_rng(0).normal(size=1_000_000)
+    best = np.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        np.log(np.exp(x) + 1)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def time_card(base: float) -> None:
+    """``hnlfit run runs/far_detectors_e.yaml``, cold (empty cache) then warm, in fresh
+    processes."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    card = Path(__file__).resolve().parents[1] / "runs" / "far_detectors_e.yaml"
+    env = {**os.environ, "HNLFIT_CACHE_DIR": tempfile.mkdtemp(prefix="hnlfit-bench-card-")}
+    out = tempfile.mkdtemp(prefix="hnlfit-bench-out-")
+    for label in ("cold", "warm"):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "hnlfit.cli", "run", str(card), "--out", out,
+                        "--no-progress"], env=env, check=True, capture_output=True)
+        dt = time.perf_counter() - t0
+        print(f"  far_detectors_e.yaml {label}:                   {dt:7.2f} s  "
+              f"({dt / base:6.0f} x baseline)")
 
 
 if __name__ == "__main__":

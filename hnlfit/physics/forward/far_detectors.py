@@ -179,16 +179,27 @@ def sample_energies(E, w, u):
 def boost_to_lab(p_M, theta_M, m_M, E_star, m_N, cos_alpha, beta):
     """(p_N, θ_N) in the lab of an N with rest-frame energy E* at angle α to the meson's
     direction of flight (θ_M from the beam axis) and azimuth β around it."""
+    return _boost(sample_frames(p_M, theta_M, m_M, cos_alpha, beta), E_star, m_N)
+
+
+def sample_frames(p_M, theta_M, m_M, cos_alpha, beta) -> dict[str, np.ndarray]:
+    """The mass-independent part of :func:`boost_to_lab`: the meson's γ, γβ and the sines and
+    cosines of θ_M, α and β (computed once per meson sample, not once per m_N)."""
+    return {"g": np.sqrt(p_M ** 2 + m_M ** 2) / m_M, "gb": p_M / m_M,
+            "cos_alpha": cos_alpha, "sin_alpha": np.sqrt(np.maximum(1.0 - cos_alpha ** 2, 0.0)),
+            "st": np.sin(theta_M), "ct": np.cos(theta_M), "cb": np.cos(beta),
+            "sb": np.sin(beta)}
+
+
+def _boost(f: dict, E_star, m_N):
+    """p_∥ = γ p* cosα + γβ E*, p_⊥ = p* sinα, rotated from the meson direction (θ_M) to the
+    beam frame with the azimuth β of p_⊥ around the meson direction."""
     p_star = np.sqrt(np.maximum(E_star ** 2 - m_N ** 2, 0.0))
-    g, gb = np.sqrt(p_M ** 2 + m_M ** 2) / m_M, p_M / m_M
-    sa = np.sqrt(np.maximum(1.0 - cos_alpha ** 2, 0.0))
-    p_par = g * p_star * cos_alpha + gb * E_star
-    p_perp = p_star * sa
-    st, ct = np.sin(theta_M), np.cos(theta_M)
-    cb = np.cos(beta)
-    x = p_par * st + p_perp * cb * ct
-    y = p_perp * np.sin(beta)
-    z = p_par * ct - p_perp * cb * st
+    p_par = f["g"] * p_star * f["cos_alpha"] + f["gb"] * E_star
+    p_perp = p_star * f["sin_alpha"]
+    x = p_par * f["st"] + p_perp * f["cb"] * f["ct"]
+    y = p_perp * f["sb"]
+    z = p_par * f["ct"] - p_perp * f["cb"] * f["st"]
     return np.sqrt(p_par ** 2 + p_perp ** 2), np.arctan2(np.hypot(x, y), z)
 
 
@@ -241,8 +252,10 @@ def meson_samples(meson_name: str, detector_key: tuple, normalise: str, n: int,
     ca = 2 * ((np.arange(n) + rng.random(n)) / n)[rng.permutation(n)] - 1
     beta = 2 * math.pi * rng.random(n)
     uphi = rng.random(n)
-    return {"p": 10 ** log_p, "theta": theta, "w": w, "uE": uE, "cos_alpha": ca,
-            "beta": beta, "uphi": uphi, "mass": mes.mass, "ctau": _ctau(mes)}
+    p = 10 ** log_p
+    return {"p": p, "theta": theta, "w": w, "uE": uE, "cos_alpha": ca,
+            "beta": beta, "uphi": uphi, "mass": mes.mass, "ctau": _ctau(mes),
+            "frames": sample_frames(p, theta, mes.mass, ca, beta)}
 
 
 def _ctau(mes: md.Meson) -> float:
@@ -268,8 +281,7 @@ def channel_samples(meson_name: str, lepton: str | None, m_N: float, det: det_mo
     if ms is None:
         return None
     E_star = sample_energies(E_nodes, w_nodes, ms["uE"])
-    p_N, th_N = boost_to_lab(ms["p"], ms["theta"], ms["mass"], E_star, m_N, ms["cos_alpha"],
-                             ms["beta"])
+    p_N, th_N = _boost(ms["frames"], E_star, m_N)
     w = ms["w"].copy()
     if meson_name in CHARGED_LIGHT and charged_light != "ip":
         L = float(charged_light)     # "exclude" never gets here (see channels())
@@ -468,20 +480,51 @@ def expected_events(det: det_mod.Detector | str, m_N, d_gamma: dict, total_width
         cj, Wj, sj = tab["c"][use], tab["W"][use], tab["set"][use]
         if cj.size == 0:
             continue
-        onehot = np.zeros((cj.size, nsets))
-        onehot[np.arange(cj.size), sj] = Wj
-        step = max(1, chunk // cj.size)
-        for a in range(0, sel.size, step):
-            s = sel[a:a + step]
-            x = kappa[s, None] * cj[None, :]
-            # Σ_j W_j = 0 within each set (every N enters and leaves), so
-            # Σ W (-expm1(-x)) = -Σ W exp(-x): the first form keeps the long-lifetime limit
-            # exact, the second avoids 1 - 1 cancellations once every N decays early
-            big = (kappa[s] * cj.min() > 1.0)[:, None]
-            E = np.where(big, -np.exp(-x), -np.expm1(-x))
-            G = E @ onehot                                      # (n, nsets)
-            out[s] = np.einsum("ns,sn->n", G, coef[:, s]) * brg[s] * lum
+        out[sel] = _decays_in_volume(kappa[sel], cj, Wj, sj, active, coef[:, sel],
+                                     chunk) * brg[sel] * lum
     return np.maximum(out, 0.0).reshape(shape)
+
+
+#: exp(-x) is exactly 0 and -expm1(-x) exactly 1 in double precision beyond this x
+_X_SATURATED = 746.0
+
+
+def _decays_in_volume(kappa, c_j, W_j, set_j, active, coef, chunk: int) -> np.ndarray:
+    """Σ_s coef_s Σ_{j in s} W_j (-expm1(-κ c_j)) for every κ (one m_N, many couplings).
+
+    Only the active weight sets enter (a one-hot matrix of their columns).  Entries are sorted
+    by c, so for each κ the entries with κ c > 746 form a tail whose exponential is exactly
+    0 (their -expm1 exactly 1, i.e. the tail's Σ W): each row computes one exponential, and
+    only on the entries where it is not saturated.  Σ_j W_j = 0 within each set (every N
+    enters and leaves), so Σ W (-expm1(-x)) = -Σ W exp(-x): the first form keeps the
+    long-lifetime limit exact (rows with κ c_min ≤ 1), the second avoids 1 - 1 cancellations
+    once every N decays early."""
+    cols = np.flatnonzero(active)
+    order = np.argsort(c_j, kind="stable")
+    c_j, W_j, set_j = c_j[order], W_j[order], set_j[order]
+    onehot = (set_j[:, None] == cols[None, :]) * W_j[:, None]          # (n_j, n_active)
+    tail = np.vstack([np.cumsum(onehot[::-1], axis=0)[::-1], np.zeros((1, cols.size))])
+    n_keep = np.searchsorted(c_j, _X_SATURATED / np.maximum(kappa, 1e-300), side="right")
+    late = kappa * c_j[0] <= 1.0                                         # expm1 rows
+    G = np.empty((kappa.size, cols.size))
+    rows = np.argsort(n_keep, kind="stable")
+    block = 32
+    for a in range(0, rows.size, block):
+        r = rows[a:a + block]
+        k = int(n_keep[r].max())
+        if k == 0:
+            G[r] = np.where(late[r, None], tail[0], 0.0)
+            continue
+        step = max(1, chunk // k)
+        for b in range(0, r.size, step):
+            rr = r[b:b + step]
+            x = kappa[rr, None] * c_j[None, :k]
+            lin, sat = late[rr], ~late[rr]
+            if lin.any():
+                G[rr[lin]] = (-np.expm1(-x[lin])) @ onehot[:k] + tail[n_keep[rr[lin]]]
+            if sat.any():
+                G[rr[sat]] = -(np.exp(-x[sat]) @ onehot[:k])
+    return np.einsum("ns,sn->n", G, coef[cols])
 
 
 def expected_events_point(det, point, majorana: bool = False, **kw):
