@@ -28,6 +28,7 @@ import numpy as np
 
 from ..errors import DataError
 from ..io import read_yaml
+from ..observables.context import evaluation
 from ..params import suggest
 from . import schema
 from .schema import reference_text  # noqa: F401  (part of this module's interface)
@@ -134,6 +135,9 @@ def build_term(entry: dict) -> Term:
     if kind == "ckm_first_row":
         from .ckm import ckm_term
         return ckm_term(entry)
+    if kind in ("solar_spectrum", "solar_rate_limit"):
+        from .lowenergy import build
+        return build(entry, common["reference"])
     common.update(observable=entry["observable"],
                   obs_args=dict(entry.get("observable_args", {})),
                   scale=float(entry.get("scale", 1.0)))
@@ -179,16 +183,23 @@ class TableUpperLimit(UpperLimit):
         return np.exp(logl)
 
     def _pull_of(self, point, pred):
-        m = point["m_N"]
+        ev = evaluation(point)
+        m = ev["m_N"]
         inside = (m >= self.masses[0]) & (m <= self.masses[-1])
-        lim = self.limit_at(np.clip(m, self.masses[0], self.masses[-1]))
+        # ln m_N once per evaluation (both flavours' tables); np.interp holds the edge
+        # values beyond the table, exactly as clipping m_N to the table would
+        log_m = ev.shared(("log", "m_N"), lambda: np.log(m))
+        lim = np.exp(np.interp(log_m, np.log(self.masses), np.log(self.limits)))
         return np.where(inside, self.z * np.abs(pred) / lim, 0.0)
 
     def pull_at(self, point):
         return self._pull_of(point, self.prediction(point))
 
-    def chi2(self, point):
-        return self.pull_at(point) ** 2 - self._pull_of(point, self.sm_prediction(point)) ** 2
+    def _chi2_of(self, ev):
+        chi2 = self.pull_at(ev) ** 2
+        if self.sm_constant() == 0.0:          # a zero no-HNL prediction has pull 0
+            return chi2
+        return chi2 - self._pull_of(ev, self.sm_prediction(ev)) ** 2
 
     def describe(self) -> str:
         return (f"< table in m_N [{self.masses[0]:g}, {self.masses[-1]:g}] GeV "

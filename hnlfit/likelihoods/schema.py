@@ -67,6 +67,10 @@ MEASUREMENT = {
             "background_uncertainty": {"type": "number", "minimum": 0}}),
         # CKM first-row unitarity with V_us as a nuisance (2105.11462 eqs. 4.17-4.21)
         _kind("ckm_first_row", ["inputs"], {"inputs": {"type": "object"}}),
+        # solar-neutrino recoil spectra and published-limit rates (likelihoods/lowenergy.py
+        # validates the detector / limit blocks)
+        _kind("solar_spectrum", ["detector"], {"detector": {"type": "object"}}),
+        _kind("solar_rate_limit", ["limit"], {"limit": {"type": "object"}}),
     ]
 }
 

@@ -1,0 +1,1 @@
+"""Observables of the low-energy dipole portal (see hnlfit.physics.lowenergy)."""

@@ -1,0 +1,60 @@
+"""Cosmology of an HNL with a transition moment (seed 001, "Towards smaller μ_ν: cosmology").
+
+* Lifetime: Γ(N → νγ) = Σ_α |d_α|² M³/(4π) = Σ_α μ_α² M³/(16π) (seed 003 eq. 2.19, μ = 2d),
+  which is the slide's τ_N ≃ 3760 s (10⁻¹¹ μ_B/μ_ν)² (MeV/M_N)³ (3767 s from the constants).
+* Decoupling: T_dec ≃ 1.28 GeV (10⁻¹¹ μ_B/μ_ν)² (seed 001; Brdar, Greljo, Kopp, Opferkuch,
+  JCAP 01 (2021) 039, arXiv:2007.15563), with μ_ν² → Σ_α μ_α².  Its scaling follows from
+  Γ_int ∝ α μ² T³ against H ∝ T²/M_Pl; the prefactor is taken from the reference (the
+  order-of-magnitude check in docs/derivations/low_energy.md §6 gives O(1 GeV)).
+* ΔN_eff of an N thermalised above T_dec and relativistic and undecayed at BBN: the entropy
+  dilution of a decoupled Weyl fermion (two helicities),
+  ΔN_eff = (g_*s(T_ν,dec)/g_*s(T_dec))^{4/3} with g_*s(T_ν,dec) = 10.75.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ... import constants as c
+from ..dipole.hnl_decays import gamma_nu_gamma
+
+T_DEC_REF_GEV = 1.28            # seed 001 / arXiv:2007.15563, at μ = 1e-11 μ_B
+MU_REF = 1e-11                  # μ_B
+
+# g_*s(T) of the Standard Model as steps at the particle thresholds (textbook counting:
+# e± 10.75, + μ± 14.25, + π 17.25 below the QCD transition (taken at 0.2 GeV), u d s g 61.75,
+# + c τ 75.75, + b 86.25, + W Z 96.25 (approximately), + t h 106.75); interpolated
+# log-linearly between the thresholds (accurate to ~10% near the QCD transition only).
+_GSTAR_T = np.array([1e-4, 5e-4, 0.03, 0.1, 0.14, 0.2, 1.2, 4.0, 80.0, 170.0, 1e3])
+_GSTAR = np.array([3.91, 10.75, 10.75, 14.25, 17.25, 61.75, 75.75, 86.25, 96.25, 106.75,
+                   106.75])
+
+
+def mu_eff_sq(point):
+    """Σ_α μ_α² = 4 Σ_α d_α² (GeV⁻²)."""
+    return 4.0 * sum(np.asarray(point[f"d_gamma_{f}"]) ** 2 for f in ("e", "mu", "tau"))
+
+
+def lifetime_s(point):
+    """τ_N = ħ / Σ_α Γ(N → ν_α γ) in s (Dirac N); inf at zero coupling."""
+    width = sum(gamma_nu_gamma(point["m_N"], point[f"d_gamma_{f}"]) for f in ("e", "mu", "tau"))
+    with np.errstate(divide="ignore"):
+        return c.HBAR_GEV_S / np.asarray(width)
+
+
+def decoupling_temperature(point):
+    """T_dec in GeV (inf at zero coupling)."""
+    mu2 = mu_eff_sq(point) / c.MU_BOHR_GEV ** 2
+    with np.errstate(divide="ignore"):
+        return T_DEC_REF_GEV * MU_REF ** 2 / mu2
+
+
+def g_star_s(T_GeV):
+    return np.exp(np.interp(np.log(np.asarray(T_GeV, float)), np.log(_GSTAR_T), np.log(_GSTAR)))
+
+
+def delta_n_eff(point):
+    """ΔN_eff of a relativistic N that decoupled at T_dec (0 if T_dec is below the SM
+    neutrinos' decoupling, where N would share their temperature: then ΔN_eff = 1)."""
+    t = decoupling_temperature(point)
+    g = g_star_s(np.minimum(t, 1e3))
+    return np.where(np.isfinite(t), np.minimum((10.75 / g) ** (4.0 / 3.0), 1.0), 0.0)
