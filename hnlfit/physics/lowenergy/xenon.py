@@ -1,7 +1,7 @@
 """Xenon detectors: the target, the response (resolution, efficiency) and the signal
 spectra in reconstructed energy for solar-neutrino up-scattering to an HNL.
 
-The target (shells, A, Z) is hnlfit/data/xenonnt_sr0_er/xenon_target.yaml.  The detector
+The target (shells, A, Z) is hnlfit/data/xenonnt_sr0_er/xenon_target.yaml (README.txt: the release and its citation).  The detector
 response folds the true recoil spectrum with a Gaussian resolution
 σ(E) = a √E + b E (E in keV; XENONnT SR0: a = 0.31, b = 0.0037, arXiv:2207.11330) and
 multiplies by the efficiency ε(E_rec):
