@@ -1,0 +1,1 @@
+"""Observables of the LHC sector (see hnlfit.physics.lhc)."""
