@@ -29,6 +29,7 @@ import json
 import logging
 import math
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -38,19 +39,28 @@ import numpy as np
 from .. import io
 from ..errors import HnlfitError
 from ..params import PARAMETERS, make_point
-from .expressions import chi2_or_nan, resolve
-from .priors import Prior, Sign, names_and_units, parse_priors
+from .chainfile import (BlockedChain, exclusive_lock, read_chain_setup,
+                        sigterm_raises)
+from .expressions import resolve, valid_mask
+from .fingerprint import describe_changes, probe_hash, setup_hash, term_fingerprints
+from .priors import Prior, Sign, names_and_units, parse_priors, stack_bounds
 from .scan import _clean, prepare_inputs
 
 __all__ = ["sample_posterior", "load_posterior", "PosteriorResult", "LogPosterior",
            "corner_overlay"]
 
-GROUP = "mcmc"
-CONFIG_ATTR = "hnlfit_config"
 
 
 class LogPosterior:
-    """Vectorized log-posterior over the priors' sampling coordinates (picklable)."""
+    """Vectorized log-posterior over the priors' sampling coordinates (picklable).
+
+    Built once per chain, so that a call does only what depends on the proposals: one
+    support test of all coordinates against the stacked prior bounds, the physical values,
+    the derived expressions, a validity mask only for the parameters that can leave their
+    allowed range (derived ones, and sampled ones whose prior reaches the range's edge),
+    and one likelihood call.  The arithmetic (and the rows handed to the likelihood) is
+    that of the plain formula, so the log-posterior is the same to the last bit.
+    """
 
     def __init__(self, term, priors: Mapping[str, Prior], fixed: Mapping[str, float],
                  derived: Mapping[str, str], require_eft_valid: bool = False):
@@ -60,15 +70,29 @@ class LogPosterior:
         self.fixed = dict(fixed)
         self.derived = dict(derived)
         self.require_eft_valid = require_eft_valid
+        self._lo, self._hi = stack_bounds(self.priors)
+        # sum in the order of the priors, as sum(p.log_prob(...)) would add them
+        self._log_norm = sum(-math.log(b - a) for a, b in (p.bounds for p in self.priors))
+        self._transforms = [(n, p.to_value, k) for k, (n, p) in
+                            enumerate(zip(self.names, self.priors))]
+        self._checked = [n for n in self.derived if n in PARAMETERS] + \
+            [n for n, p in zip(self.names, self.priors)
+             if n in PARAMETERS and _may_leave_range(PARAMETERS[n], p)]
+        if require_eft_valid:
+            known = set(self.names) | set(self.fixed) | set(self.derived)
+            if not {"m_N", "Lambda"} <= known:
+                raise HnlfitError("require_eft_valid needs both m_N and Lambda (sampled, "
+                                  "fixed or derived)")
 
     def log_prior(self, u: np.ndarray) -> np.ndarray:
         u = np.atleast_2d(u)
-        return sum(p.log_prob(u[:, k]) for k, p in enumerate(self.priors))
+        inside = np.all((u >= self._lo) & (u <= self._hi), axis=1)
+        return np.where(inside, self._log_norm, -np.inf)
 
     def values(self, u: np.ndarray) -> dict[str, np.ndarray]:
         """Physical values of the sampled variables (columns of ``u``)."""
         u = np.atleast_2d(u)
-        return {n: p.to_value(u[:, k]) for k, (n, p) in enumerate(zip(self.names, self.priors))}
+        return {n: to_value(u[:, k]) for n, to_value, k in self._transforms}
 
     def chi2(self, u: np.ndarray) -> np.ndarray:
         """chi2 at the rows of ``u``; NaN where the point is invalid."""
@@ -76,29 +100,39 @@ class LogPosterior:
         n = u.shape[0]
         vals = self.values(u)
         vals.update(self.fixed)
-        full = resolve(vals, self.derived, check_finite=False)
-        chi2 = chi2_or_nan(self.term, full, None, n)
+        full = resolve(vals, self.derived, check_finite=False) if self.derived else vals
+        params = {k: (v if np.shape(v) == (n,) else np.broadcast_to(v, (n,)))
+                  for k, v in full.items() if k in PARAMETERS}
+        ok = valid_mask({k: params[k] for k in self._checked}, n)
+        out = np.full(n, np.nan)
+        if ok.any():
+            if not ok.all():
+                params = {k: v[ok] for k, v in params.items()}
+            point = make_point(**params)
+            chi2 = np.asarray(self.term.chi2(point), dtype=np.float64)
+            out[ok] = chi2
         if self.require_eft_valid:
-            m_n = np.broadcast_to(full["m_N"], (n,)) if "m_N" in full else None
-            lam = np.broadcast_to(full["Lambda"], (n,)) if "Lambda" in full else None
-            if m_n is None or lam is None:
-                raise HnlfitError("require_eft_valid needs both m_N and Lambda (sampled, "
-                                  "fixed or derived)")
-            chi2 = np.where(m_n < lam, chi2, np.nan)
-        return chi2
+            out = np.where(np.asarray(full["m_N"]) < np.asarray(full["Lambda"]), out, np.nan)
+        return out
 
     def __call__(self, u: np.ndarray) -> np.ndarray:
         u = np.atleast_2d(u)
-        lp = self.log_prior(u)
+        inside = np.all((u >= self._lo) & (u <= self._hi), axis=1)
         out = np.full(u.shape[0], -np.inf)
-        ok = np.isfinite(lp)
-        if ok.any():
-            chi2 = self.chi2(u[ok])
-            good = np.isfinite(chi2)
-            res = np.full(chi2.shape, -np.inf)
-            res[good] = -0.5 * chi2[good] + lp[ok][good]
-            out[ok] = res
+        if inside.any():
+            chi2 = self.chi2(u if inside.all() else u[inside])
+            res = np.where(np.isfinite(chi2), -0.5 * chi2 + self._log_norm, -np.inf)
+            out[inside] = res
         return out
+
+
+def _may_leave_range(spec, prior: Prior) -> bool:
+    """Whether the prior's values can touch the edge of the parameter's allowed range (then
+    each proposal is checked; otherwise the prior alone keeps it inside)."""
+    lo, hi = prior.value_range()
+    margin_lo = lo - spec.lower > 1e-9 * max(abs(lo), abs(spec.lower), 1e-300)
+    margin_hi = spec.upper - hi > 1e-9 * max(abs(hi), abs(spec.upper), 1e-300)
+    return not (margin_lo and margin_hi)
 
 
 class DiscreteJump:
@@ -143,27 +177,54 @@ def _moves(priors: Mapping[str, Prior]):
     return [(emcee.moves.StretchMove(), 0.75), (jump, 0.25)]
 
 
-def _config(term, priors, fixed, derived, nwalkers, seed, require_eft_valid) -> dict:
-    return _clean({"names": list(priors), "priors": {n: p.spec() for n, p in priors.items()},
-                   "fixed": dict(fixed), "derived": dict(derived), "nwalkers": nwalkers,
-                   "seed": seed, "likelihood": repr(term),
-                   "require_eft_valid": bool(require_eft_valid)})
+def _describe_moves(moves) -> list:
+    if moves is None:
+        return [["StretchMove(a=2.0)", 1.0]]
+    out = []
+    for move, weight in moves:
+        inner = getattr(move, "proposal_function", None)
+        text = type(move).__name__ + (f"({type(inner).__name__}{inner.columns})"
+                                      if isinstance(inner, DiscreteJump) else
+                                      f"(a={getattr(move, 'a', '?')})")
+        out.append([text, weight])
+    return out
 
 
-def _read_config(path: Path) -> dict | None:
-    import h5py
-
-    with h5py.File(path, "r") as f:
-        if GROUP not in f or CONFIG_ATTR not in f[GROUP].attrs:
-            return None
-        return json.loads(f[GROUP].attrs[CONFIG_ATTR])
+N_PROBE = 64
+PROBE_SEED = 20240917
 
 
-def _write_config(path: Path, config: dict) -> None:
-    import h5py
+def chain_setup(logpost: "LogPosterior", priors: Mapping[str, Prior], *, nwalkers: int,
+                seed: int, moves, start: Mapping[str, float] | None,
+                provenance: Mapping[str, Any] | None = None) -> dict:
+    """Everything that determines a chain, as JSON-able components (see
+    :mod:`hnlfit.fitter.fingerprint`): the likelihood's terms (content hashes), the
+    likelihood's values at ``N_PROBE`` fixed points drawn from the priors (a hash), priors,
+    fixed and derived values, walkers, moves, seed, start, hnlfit and emcee versions, and
+    the caller's ``provenance`` (e.g. the data set's files) under ``data``."""
+    import emcee
 
-    with h5py.File(path, "a") as f:
-        f[GROUP].attrs[CONFIG_ATTR] = json.dumps(config)
+    from .._version import __version__
+
+    rng = np.random.default_rng(PROBE_SEED)
+    probe = np.stack([p.sample(rng, N_PROBE) for p in priors.values()], axis=1)
+    with np.errstate(all="ignore"):
+        values = logpost.chi2(probe)
+    return _clean({
+        "likelihood": term_fingerprints(logpost.term),
+        "probe": probe_hash(values),
+        "priors": {n: p.spec() for n, p in priors.items()},
+        "fixed": dict(logpost.fixed), "derived": dict(logpost.derived),
+        "require_eft_valid": bool(logpost.require_eft_valid),
+        "nwalkers": int(nwalkers), "seed": int(seed), "moves": _describe_moves(moves),
+        "start": dict(start or {}),
+        "versions": {"hnlfit": __version__, "emcee": emcee.__version__},
+        "data": dict(provenance or {}),
+    })
+
+
+class ChainMismatch(HnlfitError):
+    """A stored chain was made with a different setup than the one asked for."""
 
 
 def _check_prior_ranges(priors: Mapping[str, Prior]) -> None:
@@ -223,10 +284,13 @@ def _initial_positions(logpost: LogPosterior, rng: np.random.Generator, nwalkers
 def sample_posterior(term, priors: Mapping[str, Any], fixed: Mapping[str, Any] | None = None,
                      derived: Mapping[str, str] | None = None, *, nwalkers: int = 32,
                      nsteps: int = 2000, seed: int = 0,
-                     backend_path: str | Path | None = None, progress: bool = True,
+                     backend_path: str | Path | None = None, progress: bool | str = True,
                      resume: bool = True, burn: int | None = None, thin: int = 1,
                      start: Mapping[str, float] | None = None,
-                     require_eft_valid: bool = False) -> "PosteriorResult":
+                     require_eft_valid: bool = False,
+                     provenance: Mapping[str, Any] | None = None,
+                     flush_every: int = 250, flush_seconds: float = 30.0,
+                     progress_label: str | None = None) -> "PosteriorResult":
     """Sample the posterior of ``term`` under ``priors`` with emcee.
 
     Parameters
@@ -242,10 +306,15 @@ def sample_posterior(term, priors: Mapping[str, Any], fixed: Mapping[str, Any] |
     seed : int
         Seeds the initial positions and emcee's random state.
     backend_path : path, optional
-        HDF5 file of the chain (emcee ``HDFBackend``); in memory when None.
+        HDF5 chain file (:class:`~hnlfit.fitter.chainfile.BlockedChain`: emcee's layout,
+        written every ``flush_every`` steps or ``flush_seconds`` seconds, at the end and on
+        interruption, each time atomically); in memory only when None.  While sampling,
+        ``<backend_path>.lock`` is held: a second run on the same file fails at once.
     resume : bool
         Continue the chain in ``backend_path`` if it has steps (only the missing steps
-        up to ``nsteps`` are run); False starts afresh and overwrites it.
+        up to ``nsteps`` are run) -- only if it was made with exactly this setup
+        (:func:`chain_setup`; otherwise :class:`ChainMismatch` says what changed) and is
+        not longer than ``nsteps``.  False starts afresh and replaces it.
     burn, thin : int
         Steps discarded at the start (default ``nsteps // 4``) and thinning of the flat
         samples.
@@ -254,6 +323,10 @@ def sample_posterior(term, priors: Mapping[str, Any], fixed: Mapping[str, Any] |
         drawing them from the prior.
     require_eft_valid : bool
         Posterior zero where ``m_N >= Lambda``.
+    provenance : dict, optional
+        Extra components of the setup recorded with the chain (e.g. the data set's name,
+        selection and file hashes); a change refuses the resume like any other.
+    progress, progress_label : show emcee's progress bar, with this description.
     """
     import emcee
 
@@ -272,49 +345,75 @@ def sample_posterior(term, priors: Mapping[str, Any], fixed: Mapping[str, Any] |
         raise HnlfitError(f"burn must be in [0, nsteps) = [0, {nsteps}), got {burn}")
 
     logpost = LogPosterior(term, priors, fixed, derived, require_eft_valid)
-    config = _config(term, priors, fixed, derived, nwalkers, seed, require_eft_valid)
-
+    moves = _moves(priors)
     path = Path(backend_path) if backend_path is not None else None
-    done = 0
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        backend = emcee.backends.HDFBackend(str(path), name=GROUP)
-        if resume and backend.initialized and backend.iteration > 0:
-            stored = _read_config(path)
-            if stored != config:
-                diff = sorted(k for k in set(config) | set(stored or {})
-                              if (stored or {}).get(k) != config.get(k))
-                raise HnlfitError(
-                    f"{path} holds a chain with a different configuration (differs in: "
-                    f"{', '.join(diff)}); use resume=False to overwrite it, or another path")
-            if tuple(backend.shape) != (nwalkers, ndim):
-                raise HnlfitError(f"{path} holds {backend.shape} walkers x dims, asked for "
-                                  f"{(nwalkers, ndim)}")
-            done = int(backend.iteration)
-        else:
-            backend.reset(nwalkers, ndim)
-            _write_config(path, config)
-    else:
-        backend = emcee.backends.Backend()
-        backend.reset(nwalkers, ndim)
-
-    t0 = time.perf_counter()
-    sampler = emcee.EnsembleSampler(nwalkers, ndim, logpost, vectorize=True, backend=backend,
-                                    moves=_moves(priors))
-    remaining = nsteps - done
-    if done == 0:
-        rng = np.random.default_rng(seed)
-        p0, lp0 = _initial_positions(logpost, rng, nwalkers, start)
-        emcee_state = np.random.RandomState(int(rng.integers(0, 2**32))).get_state()
-        state = emcee.State(p0, log_prob=lp0, random_state=emcee_state)
-        sampler.run_mcmc(state, remaining, progress=progress)
-    elif remaining > 0:
-        sampler.run_mcmc(backend.get_last_sample(), remaining, progress=progress)
-    elapsed = time.perf_counter() - t0
+    lock = exclusive_lock(path, "chain") if path is not None else nullcontext()
+    with lock, sigterm_raises():
+        setup = chain_setup(logpost, priors, nwalkers=nwalkers, seed=seed, moves=moves,
+                            start=start, provenance=provenance) if path is not None else None
+        backend = BlockedChain(path, flush_every=flush_every, flush_seconds=flush_seconds,
+                               setup=setup,
+                               setup_hash=setup_hash(setup) if setup is not None else None)
+        done = _open_stored(backend, path, setup, resume, nwalkers, ndim, nsteps)
+        t0 = time.perf_counter()
+        sampler = emcee.EnsembleSampler(nwalkers, ndim, logpost, vectorize=True,
+                                        backend=backend, moves=moves)
+        remaining = nsteps - done
+        bar = {"desc": progress_label} if progress_label else None
+        try:
+            if done == 0:
+                rng = np.random.default_rng(seed)
+                p0, lp0 = _initial_positions(logpost, rng, nwalkers, start)
+                emcee_state = np.random.RandomState(int(rng.integers(0, 2**32))).get_state()
+                state = emcee.State(p0, log_prob=lp0, random_state=emcee_state)
+                sampler.run_mcmc(state, remaining, progress=progress, progress_kwargs=bar)
+            elif remaining > 0:
+                sampler.run_mcmc(backend.get_last_sample(), remaining, progress=progress,
+                                 progress_kwargs=bar)
+        except BaseException:
+            unsaved = backend.unflushed
+            backend.flush()
+            if path is not None and backend.iteration:
+                logging.getLogger("hnlfit").warning(
+                    "interrupted: %s holds %d of %d steps (%d written now); run again to "
+                    "continue the chain", path, backend.iteration, nsteps, unsaved)
+            raise
+        backend.flush()
+        elapsed = time.perf_counter() - t0
 
     return _result_from_backend(backend, priors, fixed, derived, burn=burn, thin=thin,
                                 seed=seed, path=path, nsteps_run=max(remaining, 0),
                                 elapsed=elapsed, logpost=logpost)
+
+
+def _open_stored(backend: "BlockedChain", path: Path | None, setup, resume: bool,
+                 nwalkers: int, ndim: int, nsteps: int) -> int:
+    """Load the stored chain to continue (checked against the setup) or start an empty
+    one; returns the number of stored steps."""
+    backend.reset(nwalkers, ndim)
+    if path is None or not resume or not path.exists():
+        return 0
+    stored, stored_hash, steps = read_chain_setup(path)
+    if steps == 0:
+        return 0
+    if stored_hash != setup_hash(setup):
+        changes = describe_changes(stored, setup)
+        raise ChainMismatch(
+            f"{path} holds a chain of {steps} steps made with a different configuration "
+            f"({'; '.join(changes) or 'the recorded hash differs'}); it is not continued. "
+            "Start afresh with `hnlfit run --restart` (Python: resume=False), or write to "
+            "another output folder (--out)")
+    if steps > nsteps:
+        raise ChainMismatch(
+            f"{path} holds a longer chain ({steps} steps) than the {nsteps} asked for; a "
+            "shorter run never reuses a longer chain. Use the full settings, another output "
+            "folder (--out), or start afresh with `hnlfit run --restart` (Python: "
+            "resume=False)")
+    backend.load()
+    if backend.shape != (nwalkers, ndim):
+        raise ChainMismatch(f"{path} holds {backend.shape} walkers x dims, asked for "
+                            f"{(nwalkers, ndim)}")
+    return steps
 
 
 def _result_from_backend(backend, priors, fixed, derived, *, burn, thin, seed, path,
@@ -353,22 +452,20 @@ def _result_from_backend(backend, priors, fixed, derived, *, burn, thin, seed, p
 def load_posterior(backend_path: str | Path, *, burn: int | None = None,
                    thin: int = 1) -> "PosteriorResult":
     """Rebuild a :class:`PosteriorResult` from a chain file written by sample_posterior."""
-    import emcee
-
     path = Path(backend_path)
     if not path.exists():
         raise HnlfitError(f"chain file {path} does not exist")
-    config = _read_config(path)
-    if config is None:
-        raise HnlfitError(f"{path} has no hnlfit chain (group {GROUP!r} with its config)")
-    backend = emcee.backends.HDFBackend(str(path), name=GROUP, read_only=True)
-    priors = parse_priors(config["priors"])
-    n = int(backend.iteration)
+    setup, _, n = read_chain_setup(path)
+    if setup is None:
+        raise HnlfitError(f"{path} has no hnlfit chain (no recorded setup)")
     if n == 0:
         raise HnlfitError(f"{path} holds no steps yet")
-    return _result_from_backend(backend, priors, config["fixed"], config["derived"],
+    backend = BlockedChain(path)
+    backend.load()
+    priors = parse_priors(setup["priors"])
+    return _result_from_backend(backend, priors, setup["fixed"], setup["derived"],
                                 burn=n // 4 if burn is None else burn, thin=thin,
-                                seed=config["seed"], path=path, nsteps_run=0, elapsed=0.0)
+                                seed=setup["seed"], path=path, nsteps_run=0, elapsed=0.0)
 
 
 @dataclass
