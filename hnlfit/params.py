@@ -30,7 +30,7 @@ from typing import Iterable, Mapping
 import numpy as np
 
 from . import constants as c
-from .errors import ObservableError, ParameterError
+from .errors import ObservableError, ParameterError, UnknownNameError
 
 FLAVOURS = ("e", "mu", "tau")
 
@@ -125,13 +125,20 @@ def ratio_zero_dZ() -> float:
 
 
 class Point(Mapping):
-    """Validated, broadcast parameter values. Use :func:`make_point` to build one."""
+    """Validated, broadcast parameter values. Use :func:`make_point` to build one.
 
-    __slots__ = ("_v", "shape")
+    A Point also keeps, per parameter, its (min, max) over the point's values, computed once
+    (when the point is made, or on the first request for derived and default values), so that
+    the validity domains of the observables cost a few scalar comparisons per call.
+    """
 
-    def __init__(self, values: dict[str, np.ndarray], shape: tuple[int, ...]):
+    __slots__ = ("_v", "shape", "_bounds")
+
+    def __init__(self, values: dict[str, np.ndarray], shape: tuple[int, ...],
+                 bounds: dict[str, tuple[float, float]] | None = None):
         self._v = values
         self.shape = shape
+        self._bounds = {} if bounds is None else bounds
 
     # Mapping interface over the parameters that were given or derived
     def __getitem__(self, name: str) -> np.ndarray:
@@ -156,6 +163,19 @@ class Point(Mapping):
     def has(self, name: str) -> bool:
         return name in self._v
 
+    def bounds(self, name: str) -> tuple[float, float]:
+        """(min, max) of parameter ``name`` over the point (its default if not given);
+        (inf, -inf) for an empty point. Computed once per point and parameter."""
+        b = self._bounds.get(name)
+        if b is None:
+            if name in self._v:
+                b = _min_max(np.asarray(self._v[name]))
+            else:
+                self[name]                      # raises if required and not given
+                b = (float(PARAMETERS[name].default),) * 2
+            self._bounds[name] = b
+        return b
+
     def replace(self, **values) -> "Point":
         new = dict(self._v)
         new.update(values)
@@ -164,7 +184,8 @@ class Point(Mapping):
     def no_hnl(self) -> "Point":
         """The same point with every HNL coupling switched off (the SM reference)."""
         vals = {k: (np.zeros(self.shape) if k in COUPLINGS else v) for k, v in self._v.items()}
-        return Point(vals, self.shape)
+        bounds = {k: ((0.0, 0.0) if k in COUPLINGS else b) for k, b in self._bounds.items()}
+        return Point(vals, self.shape, bounds)
 
     @property
     def eft_valid(self) -> np.ndarray:
@@ -175,24 +196,104 @@ class Point(Mapping):
         return f"Point(shape={self.shape}, {', '.join(sorted(self._v))})"
 
 
-def _as_array(name: str, value) -> np.ndarray:
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ParameterError(f"parameter {name!r} must be a real number or array, got {value!r}")
-    if not np.all(np.isfinite(arr)):
-        raise ParameterError(f"parameter {name!r} has non-finite values (NaN or inf)")
-    return arr
+# ---- the one validation layer: names, types, finiteness, ranges ---------------------------
+def unknown_name_error(name: str, *, args: Iterable[str] = (), observable: str | None = None,
+                       reads: Iterable[str] = ()) -> UnknownNameError:
+    """The error for a keyword that is neither a parameter nor (for ``observable``) one of its
+    arguments, with the closest names among both."""
+    args = list(args)
+    hint = suggest(name, [*PARAMETERS, *args])
+    if observable is None:
+        return UnknownNameError(f"unknown parameter {name!r}.{hint} "
+                                "Run `hnlfit parameters` for the list.")
+    return UnknownNameError(
+        f"unknown parameter or argument {name!r} of observable {observable!r}.{hint} "
+        f"It reads the parameters {', '.join(reads) or 'none'}"
+        + (f" and takes the arguments {', '.join(args)}." if args else " and takes no arguments."))
 
 
-def _check_range(spec: ParamSpec, arr: np.ndarray) -> None:
-    bad = (arr <= spec.lower) if spec.strict_lower else (arr < spec.lower)
-    bad = bad | (arr > spec.upper)
-    if np.any(bad):
-        worst = arr[bad].flat[0]
-        raise ParameterError(
-            f"parameter {spec.name!r} ({spec.description}) = {worst:g} {spec.unit} is outside "
-            f"the allowed range {spec.range_text()}")
+def _type_error(name: str, value, what: str = "parameter") -> ParameterError:
+    kind = "None" if value is None else type(value).__name__
+    return ParameterError(f"{what} {name!r} must be a real number or an array of real numbers, "
+                          f"got {kind} {value!r:.60}")
+
+
+def _min_max(arr: np.ndarray) -> tuple[float, float]:
+    """(min, max) in one reduction each; NaN propagates, so one isfinite test covers all."""
+    if arr.ndim == 0:
+        v = float(arr)
+        return v, v
+    if arr.size == 0:
+        return math.inf, -math.inf
+    return float(np.minimum.reduce(arr, axis=None)), float(np.maximum.reduce(arr, axis=None))
+
+
+def _from_objects(name: str, value, arr: np.ndarray, what: str) -> np.ndarray:
+    """An object array (a list mixing types, or Python ints beyond float range)."""
+    out = np.empty(arr.shape, dtype=np.float64)
+    flat = out.reshape(-1)
+    for i, x in enumerate(arr.reshape(-1)):
+        if isinstance(x, (bool, np.bool_)) or not isinstance(x, _REAL):
+            raise _type_error(name, value, what)
+        try:
+            flat[i] = float(x)
+        except OverflowError:
+            raise ParameterError(f"{what} {name!r}: the integer {x} is too large for a float")
+    return out
+
+
+_REAL = (int, float, np.integer, np.floating)
+
+
+def as_real_array(name: str, value, what: str = "parameter"
+                  ) -> tuple[np.ndarray, float, float]:
+    """``value`` as a float64 array with its (min, max); a ParameterError naming ``name`` for
+    strings, None, booleans, complex numbers, integers too large for a float, NaN and inf."""
+    if isinstance(value, np.ndarray):
+        arr = value
+    elif isinstance(value, (bool, np.bool_)):
+        raise _type_error(name, value, what)
+    elif isinstance(value, _REAL):
+        try:
+            v = float(value)
+        except OverflowError:
+            raise ParameterError(f"{what} {name!r}: the integer {value} is too large for a "
+                                 "float") from None
+        if not math.isfinite(v):
+            raise ParameterError(f"{what} {name!r} has non-finite values (NaN or inf)")
+        return np.asarray(v), v, v
+    elif value is None or isinstance(value, (str, bytes, complex)):
+        raise _type_error(name, value, what)
+    else:
+        try:
+            arr = np.asarray(value)
+        except (TypeError, ValueError, OverflowError):
+            raise _type_error(name, value, what) from None
+    kind = arr.dtype.kind
+    if kind == "f":
+        arr = arr.astype(np.float64, copy=False)
+    elif kind in "iu":
+        arr = arr.astype(np.float64)
+    elif kind == "O":
+        arr = _from_objects(name, value, arr, what)
+    else:  # booleans, complex, strings, dates
+        raise _type_error(name, value, what)
+    lo, hi = _min_max(arr)
+    if not (math.isfinite(lo) and math.isfinite(hi)) and arr.size:
+        raise ParameterError(f"{what} {name!r} has non-finite values (NaN or inf)")
+    return arr, lo, hi
+
+
+def _check_range(spec: ParamSpec, lo: float, hi: float) -> None:
+    if lo <= spec.lower if spec.strict_lower else lo < spec.lower:
+        worst = lo
+    elif hi > spec.upper:
+        worst = hi
+    else:
+        return
+    raise ParameterError(
+        f"parameter {spec.name!r} ({spec.description}) = {worst:g} {spec.unit} is outside "
+        f"the allowed range {spec.range_text()}")
 
 
 def _resolve_dipoles(v: dict[str, np.ndarray], rtol: float = 1e-6) -> None:
@@ -215,30 +316,53 @@ def _resolve_dipoles(v: dict[str, np.ndarray], rtol: float = 1e-6) -> None:
             v[key] = np.asarray(val, dtype=np.float64)
 
 
+#: inputs that determine other parameters (make_point derives d_Z, d_W, d_gamma from them)
+DERIVES: dict[str, tuple[str, ...]] = {
+    "a": tuple(f"d_{k}_{f}" for k in ("Z", "W") for f in FLAVOURS),
+    **{f"d_U{b}_{f}": (f"d_gamma_{f}", f"d_Z_{f}", f"d_W_{f}")
+       for b in ("B", "W") for f in FLAVOURS},
+    **{f"d_gamma_{f}": (f"d_Z_{f}", f"d_W_{f}") for f in FLAVOURS},
+}
+
+
 def make_point(**params) -> Point:
     """Validate and broadcast parameters into a :class:`Point`.
 
     Raises :class:`ParameterError` naming the parameter for unknown names (with the closest
-    valid names), non-finite values, values outside the allowed range, shapes that do not
-    broadcast, and inconsistent over-specification of the dipole bases.
+    valid names), values that are not real numbers (strings, None, booleans, complex, integers
+    too large for a float), non-finite values, values outside the allowed range, shapes that
+    do not broadcast, and inconsistent over-specification of the dipole bases. Each array is
+    checked with one min and one max reduction.
     """
     vals: dict[str, np.ndarray] = {}
+    bounds: dict[str, tuple[float, float]] = {}
     for name, value in params.items():
         spec = PARAMETERS.get(name)
         if spec is None:
-            raise ParameterError(f"unknown parameter {name!r}.{suggest(name, PARAMETERS)} "
-                                 "Run `hnlfit parameters` for the list.")
-        arr = _as_array(name, value)
-        _check_range(spec, arr)
+            raise unknown_name_error(name)
+        arr, lo, hi = as_real_array(name, value)
+        _check_range(spec, lo, hi)
         vals[name] = arr
-    try:
-        shape = np.broadcast_shapes(*(a.shape for a in vals.values())) if vals else ()
-    except ValueError:
-        shapes = ", ".join(f"{k}{a.shape}" for k, a in vals.items())
-        raise ParameterError(f"parameter arrays do not broadcast together: {shapes}")
+        bounds[name] = (lo, hi)
+    shapes = {a.shape for a in vals.values()}
+    if len(shapes) <= 1:
+        shape = shapes.pop() if shapes else ()
+    else:
+        try:
+            shape = np.broadcast_shapes(*shapes)
+        except ValueError:
+            shapes_text = ", ".join(f"{k}{a.shape}" for k, a in vals.items())
+            raise ParameterError(
+                f"parameter arrays do not broadcast together: {shapes_text}") from None
     _resolve_dipoles(vals)
-    vals = {k: np.broadcast_to(a, shape) for k, a in vals.items()}
-    return Point(vals, shape)
+    for k, a in vals.items():
+        if a.shape != shape:
+            vals[k] = np.broadcast_to(a, shape)
+        elif a.ndim:
+            a = a.view()            # read-only: physics code must never write into a Point
+            a.flags.writeable = False
+            vals[k] = a
+    return Point(vals, shape, bounds)
 
 
 def as_point(point: Point | Mapping | None = None, **params) -> Point:

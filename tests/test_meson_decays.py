@@ -487,23 +487,24 @@ def test_observable_flavour_logic():
     pe = make_point(m_N=m, d_gamma_e=d)
     pt = make_point(m_N=m, d_gamma_tau=d)
     pet = make_point(m_N=m, d_gamma_e=d, d_gamma_tau=2 * d)
-    # neutral: Σ|d_α|²
-    np.testing.assert_allclose(_obs("br_jpsi_to_N")(pet), md.branching_ratio("jpsi", m, d) * 5,
+    # neutral: Σ|d_α|²; every BR counts the new channels in the total width, b / (1 + b)
+    W = md.with_new_channel
+    np.testing.assert_allclose(_obs("br_jpsi_to_N")(pet), W(md.branching_ratio("jpsi", m, d) * 5),
                                rtol=1e-12)
-    np.testing.assert_allclose(_obs("br_eta_to_N")(pe), md.branching_ratio("eta", m, d),
+    np.testing.assert_allclose(_obs("br_eta_to_N")(pe), W(md.branching_ratio("eta", m, d)),
                                rtol=1e-12)
     np.testing.assert_allclose(_obs("br_eta_to_N")(pe, p0_norm="seed"),
-                               md.branching_ratio("eta", m, d, p0_norm="seed"), rtol=1e-12)
+                               W(md.branching_ratio("eta", m, d, p0_norm="seed")), rtol=1e-12)
     np.testing.assert_allclose(_obs("br_phi_to_N")(pe, include_conjugate=True),
-                               2 * md.branching_ratio("phi", m, d), rtol=1e-12)
+                               W(2 * md.branching_ratio("phi", m, d)), rtol=1e-12)
     # charged: lepton flavour follows the non-zero d_γ^α
-    np.testing.assert_allclose(_obs("br_Ds_to_N")(pe), md.branching_ratio("Ds", m, d, "e"),
+    np.testing.assert_allclose(_obs("br_Ds_to_N")(pe), W(md.branching_ratio("Ds", m, d, "e")),
                                rtol=1e-12)
-    np.testing.assert_allclose(_obs("br_Ds_to_N")(pt), md.branching_ratio("Ds", m, d, "tau"),
+    np.testing.assert_allclose(_obs("br_Ds_to_N")(pt), W(md.branching_ratio("Ds", m, d, "tau")),
                                rtol=1e-12)
     np.testing.assert_allclose(_obs("br_Ds_to_N")(pet),
-                               md.branching_ratio("Ds", m, d, "e")
-                               + md.branching_ratio("Ds", m, 2 * d, "tau"), rtol=1e-12)
+                               W(md.branching_ratio("Ds", m, d, "e")
+                                 + md.branching_ratio("Ds", m, 2 * d, "tau")), rtol=1e-12)
     assert np.all(_obs("br_K_to_N")(pt) == 0)          # K → τ closed
     # no-HNL point: zero everywhere
     p0 = make_point(m_N=m)

@@ -18,6 +18,7 @@ from ...errors import ObservableError
 from ...physics.dipole import ee_to_N_nu as ee
 from ...physics.dipole import hnl_decays as dec
 from ..registry import observable
+from ..validity import Limit
 
 _F = ("e", "mu", "tau")
 _DIPOLES = ("m_N",) + tuple(f"d_{k}_{f}" for k in ("gamma", "Z", "W") for f in _F)
@@ -50,6 +51,7 @@ def br_N_to_nu_gamma(p, majorana=False):
 
 @observable("decay_length_N", unit="m", tex=r"\beta\gamma c\tau_N", params=_DIPOLES,
             refs=_REF_DECAY, sm=0.0, args={"E_N": None, "majorana": False},
+            valid=(Limit("E_N", lower="m_N", why="an HNL's lab energy is at least its mass"),),
             description="Lab-frame HNL decay length for lab energy E_N (not a likelihood input)")
 def decay_length_N(p, E_N=None, majorana=False):
     """beta gamma c tau in metres for an HNL of lab energy E_N (GeV); inf with no coupling."""
@@ -60,6 +62,8 @@ def decay_length_N(p, E_N=None, majorana=False):
 
 @observable("sigma_ee_to_N_nu", unit="pb", tex=r"\sigma(e^+e^-\to N\bar\nu + \bar N\nu)",
             params=_DIPOLES, refs=_REF_XSEC, sm=0.0, args={"sqrt_s": None},
+            valid=(Limit("sqrt_s", lower=0.0, strict=True, why="a centre-of-mass energy"),
+                   Limit("m_N", upper="sqrt_s", outside="zero", why="closed above threshold")),
             description="sigma(e+e- -> N nu-bar + N-bar nu), summed over flavours, at sqrt_s")
 def sigma_ee_to_N_nu(p, sqrt_s=None):
     """sigma(e+e- -> N nu-bar + N-bar nu) in pb at sqrt_s (GeV), summed over flavours."""

@@ -19,6 +19,7 @@ import numpy as np
 from ...params import FLAVOURS, Point
 from ...physics.forward import meson_decays as md
 from ..registry import observable
+from ..validity import Limit
 
 _PARAMS = ("m_N", "d_gamma_e", "d_gamma_mu", "d_gamma_tau")
 _REF = "2308.16608"
@@ -31,15 +32,21 @@ def _d2_total(p: Point) -> np.ndarray:
     return sum(np.asarray(p[f"d_gamma_{f}"]) ** 2 for f in FLAVOURS)
 
 
+def _threshold(name: str) -> tuple:
+    """m_N below the meson mass: above it the decay is closed and the BR is 0."""
+    return (Limit("m_N", upper=md.get_meson(name).mass, strict=True, outside="zero",
+                  why=f"the decay is closed above the {name} mass"),)
+
+
 def _register_vector(name: str) -> None:
     @observable(f"br_{name}_to_N", unit="1", tex=rf"\mathrm{{BR}}({_TEX[name]}\to\nu\bar N)",
                 params=_PARAMS, refs=(f"{_REF} eq. 2.10", f"{_REF} Table 2"),
-                args={"include_conjugate": False},
+                args={"include_conjugate": False}, valid=_threshold(name),
                 description=f"BR({name} -> nu N-bar) via the photon dipole, summed over "
                             "neutrino flavours")
     def br(p: Point, include_conjugate: bool = False, _name=name):
-        return md.branching_ratio(_name, p["m_N"], np.sqrt(_d2_total(p)),
-                                  include_conjugate=include_conjugate)
+        return md.with_new_channel(md.branching_ratio(
+            _name, p["m_N"], np.sqrt(_d2_total(p)), include_conjugate=include_conjugate))
 
 
 def _register_neutral(name: str) -> None:
@@ -47,19 +54,21 @@ def _register_neutral(name: str) -> None:
                 tex=rf"\mathrm{{BR}}({_TEX[name]}\to\gamma\nu\bar N)",
                 params=_PARAMS, refs=(f"{_REF} eqs. 2.11-2.14", f"{_REF} Table 2"),
                 args={"p0_norm": "gammagamma", "include_conjugate": False},
+                valid=_threshold(name),
                 description=f"BR({name} -> gamma nu N-bar) via the photon dipole, summed over "
                             "neutrino flavours")
     def br(p: Point, p0_norm: str = "gammagamma", include_conjugate: bool = False,
            _name=name):
-        return md.branching_ratio(_name, p["m_N"], np.sqrt(_d2_total(p)), p0_norm=p0_norm,
-                                  include_conjugate=include_conjugate)
+        return md.with_new_channel(md.branching_ratio(
+            _name, p["m_N"], np.sqrt(_d2_total(p)), p0_norm=p0_norm,
+            include_conjugate=include_conjugate))
 
 
 def _register_charged(name: str) -> None:
     @observable(f"br_{name}_to_N", unit="1",
                 tex=rf"\mathrm{{BR}}({_TEX[name]}\to\gamma\ell^-\bar N)",
                 params=_PARAMS, refs=(f"{_REF} eqs. 2.15-2.18", f"{_REF} Table 2",
-                                      "2212.03894 (CKM)"),
+                                      "2212.03894 (CKM)"), valid=_threshold(name),
                 description=f"BR({name} -> gamma l N-bar) via the photon dipole, summed over "
                             "the lepton flavours of the non-zero d_gamma")
     def br(p: Point, _name=name):
@@ -69,7 +78,7 @@ def _register_charged(name: str) -> None:
             d = np.asarray(p[f"d_gamma_{f}"])
             if np.any(d != 0):
                 total = total + md.branching_ratio(_name, m_N, d, lepton=f)
-        return total
+        return md.with_new_channel(total)
 
 
 for _n in md.VECTOR:

@@ -12,6 +12,7 @@ from ... import constants as c
 from ...params import Point
 from ...physics.nusmeft import core as nu
 from ..registry import observable
+from ..validity import eft
 
 _REF = "2105.11462"
 
@@ -39,7 +40,7 @@ def _full(r, shape) -> np.ndarray:
 
 @observable("delta_a_mu", unit="1", tex=r"\Delta a_\mu",
             params=("m_N", "U_mu", "C_Hnue_mu", "phi_Hnue_mu"),
-            refs=(f"{_REF} eq. 3.11", f"{_REF} eq. 3.12"), sm=0.0)
+            refs=(f"{_REF} eq. 3.11", f"{_REF} eq. 3.12"), sm=0.0, valid=eft(("mu",)))
 def delta_a_mu(p: Point) -> np.ndarray:
     """Muon g-2 shift, -2 m_mu m_N w(x) Re(U_mu4 C-bar_4mu) / (4 pi)^2."""
     m, u, cc, phi = _args(p, "m_N", "U_mu", "C_Hnue_mu", "phi_Hnue_mu")
@@ -48,7 +49,7 @@ def delta_a_mu(p: Point) -> np.ndarray:
 
 @observable("delta_a_e", unit="1", tex=r"\Delta a_e",
             params=("m_N", "U_e", "C_Hnue_e", "phi_Hnue_e"),
-            refs=(f"{_REF} eq. 3.11", f"{_REF} eq. 3.12"), sm=0.0)
+            refs=(f"{_REF} eq. 3.11", f"{_REF} eq. 3.12"), sm=0.0, valid=eft(("e",)))
 def delta_a_e(p: Point) -> np.ndarray:
     """Electron g-2 shift, -2 m_e m_N w(x) Re(U_e4 C-bar_4e) / (4 pi)^2."""
     m, u, cc, phi = _args(p, "m_N", "U_e", "C_Hnue_e", "phi_Hnue_e")
@@ -57,7 +58,8 @@ def delta_a_e(p: Point) -> np.ndarray:
 
 @observable("d_e", unit="e cm", tex=r"d_e",
             params=("m_N", "U_e", "C_Hnue_e", "phi_Hnue_e"),
-            refs=(f"{_REF} eq. 3.11 and text after eq. 3.12", f"{_REF} eq. 5.1"), sm=0.0)
+            refs=(f"{_REF} eq. 3.11 and text after eq. 3.12", f"{_REF} eq. 5.1"), sm=0.0,
+            valid=eft(("e",)))
 def d_e(p: Point) -> np.ndarray:
     """Electron EDM (signed) in e cm, m_N w(x) Im(U_e4 C-bar_4e) / (16 pi^2) * hbar c."""
     m, u, cc, phi = _args(p, "m_N", "U_e", "C_Hnue_e", "phi_Hnue_e")
@@ -66,7 +68,8 @@ def d_e(p: Point) -> np.ndarray:
 
 @observable("br_mu_to_e_gamma", unit="1", tex=r"\mathrm{BR}(\mu\to e\gamma)",
             params=("m_N", "U_e", "U_mu", "C_Hnue_e", "C_Hnue_mu"),
-            refs=(f"{_REF} eq. 4.14", f"{_REF} eq. 4.15", f"{_REF} eq. 4.16"), sm=0.0)
+            refs=(f"{_REF} eq. 4.14", f"{_REF} eq. 4.15", f"{_REF} eq. 4.16"), sm=0.0,
+            valid=eft(("e", "mu")))
 def br_mu_to_e_gamma(p: Point) -> np.ndarray:
     """BR(mu -> e gamma) from (U_mu C_e)^2 + (U_e C_mu)^2, measured muon lifetime."""
     m, ue, ce, um, cm = _args(p, "m_N", "U_e", "C_Hnue_e", "U_mu", "C_Hnue_mu")
@@ -75,7 +78,8 @@ def br_mu_to_e_gamma(p: Point) -> np.ndarray:
 
 @observable("br_tau_to_mu_gamma", unit="1", tex=r"\mathrm{BR}(\tau\to\mu\gamma)",
             params=("m_N", "U_mu", "U_tau", "C_Hnue_mu", "C_Hnue_tau"),
-            refs=(f"{_REF} eq. 4.14", f"{_REF} eq. 4.15 (first form, tau analogue)"), sm=0.0)
+            refs=(f"{_REF} eq. 4.14", f"{_REF} eq. 4.15 (first form, tau analogue)"), sm=0.0,
+            valid=eft(("mu", "tau")))
 def br_tau_to_mu_gamma(p: Point) -> np.ndarray:
     """BR(tau -> mu gamma) from (U_mu C_tau)^2 + (U_tau C_mu)^2, measured tau lifetime."""
     m, ul, cl, ut, ct = _args(p, "m_N", "U_mu", "C_Hnue_mu", "U_tau", "C_Hnue_tau")
@@ -84,7 +88,8 @@ def br_tau_to_mu_gamma(p: Point) -> np.ndarray:
 
 @observable("br_tau_to_e_gamma", unit="1", tex=r"\mathrm{BR}(\tau\to e\gamma)",
             params=("m_N", "U_e", "U_tau", "C_Hnue_e", "C_Hnue_tau"),
-            refs=(f"{_REF} eq. 4.14", f"{_REF} eq. 4.15 (first form, tau analogue)"), sm=0.0)
+            refs=(f"{_REF} eq. 4.14", f"{_REF} eq. 4.15 (first form, tau analogue)"), sm=0.0,
+            valid=eft(("e", "tau")))
 def br_tau_to_e_gamma(p: Point) -> np.ndarray:
     """BR(tau -> e gamma) from (U_e C_tau)^2 + (U_tau C_e)^2, measured tau lifetime."""
     m, ul, cl, ut, ct = _args(p, "m_N", "U_e", "C_Hnue_e", "U_tau", "C_Hnue_tau")

@@ -10,6 +10,7 @@ import numpy as np
 from ...params import Point
 from ...physics.nusmeft import dbd
 from ..registry import observable
+from ..validity import eft
 
 _REF = "2105.11462"
 
@@ -18,7 +19,7 @@ _REF = "2105.11462"
             params=("m_N", "C_Hnue_e", "U_e"),
             refs=(f"{_REF} eqs. 4.24-4.29", "Hyvarinen-Suhonen PRC 91 (2015) 024613 (NMEs)",
                   "1706.05391 (phase-space factors)"),
-            sm=0.0, args={"terms": "c1r", "m_bb": 0.0})
+            sm=0.0, args={"terms": "c1r", "m_bb": 0.0}, valid=eft(("e",)))
 def inv_half_life_xe136(p: Point, terms: str = "c1r", m_bb: float = 0.0) -> np.ndarray:
     """Inverse 0vbb half-life of 136Xe; terms="c1r" (C_1R^(9) only, seed's limit) or "full"."""
     r = dbd.inv_half_life_xe136(p["m_N"], p["C_Hnue_e"], U=p["U_e"], m_bb=m_bb, terms=terms)
