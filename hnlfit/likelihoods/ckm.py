@@ -46,6 +46,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from ..errors import DataError
+from ..observables.context import evaluation
 from .schema import reference_text
 from .terms import FunctionTerm
 
@@ -172,7 +173,31 @@ def parse_inputs(entry: Mapping) -> CKMInputs:
 
 
 class CKMFirstRow:
-    """chi2(lambda, U) of the first-row fit and its profile over lambda (vectorized)."""
+    """chi2(lambda, U) of the first-row fit and its profile over lambda (vectorized).
+
+    Numerics (per point, a handful of full-array passes)
+    ----------------------------------------------------
+    K_l3 block, completed square.  With k = 1 + a |U_mu|^2 + b |U_e|^2 per channel group
+    (a = w_e/2, b = w_mu/2), chi2_Kl3 = (k lambda - y)^T W (k lambda - y)
+    = A (lambda - lambda_0)^2 + N / A with A = k.W.k, lambda_0 = k.W.y / A and the
+    Cauchy-Schwarz gap N = (y.W.y)(k.W.k) - (k.W.y)^2 >= 0.  Written out directly, N is a
+    difference of two numbers of ~1e10 (the old A lambda^2 - 2 B lambda + C lost 10 digits
+    the same way); instead, with D_ik = y_i k_k - k_i y_k (antisymmetric, linear in |U|^2,
+    its constant part y_i - y_k computed exactly)::
+
+        N = sum_{i<k, j<l} (W_ij W_kl - W_il W_kj) D_ik D_jl         (= det W D_12^2 for 2)
+
+    a positive quadratic form in the D (the second compound of W), free of cancellation.
+
+    Profile.  The rest, r1^2 + r4^2 + A (lambda - lambda_0)^2, is minimised by Newton from
+    a quadratic Taylor predictor of lambda_hat in (|U_mu|^2, |U_e|^2) fitted at
+    construction.  Once the Newton step is below STEP_TOL at every point of the array, the
+    minimum is f - g^2/(2h), with an error of order (third derivative) * step^3 / 6 < 1e-14,
+    so points with |U|^2 < ~1e-2 need a single evaluation of f, f', f''.
+    """
+
+    #: Newton steps below this (for every point) end the iteration
+    STEP_TOL = 1e-7
 
     def __init__(self, inputs: CKMInputs, *, max_iter: int = 60, tol: float = 1e-14):
         self.inputs = inp = inputs
@@ -186,88 +211,194 @@ class CKMFirstRow:
         self._W = np.linalg.inv(cov)
         self._we = inp.kl3_w_e
         self._wm = inp.kl3_w_mu
+        self._setup_kl3()
         # K_mu2 / pi_mu2 block: t = lambda / sqrt(1 - lambda^2) against |V_us/V_ud|
         self._t = inp.kl2_value / inp.fk_fpi
         self._t_sigma = self._t * np.hypot(inp.kl2_sigma / inp.kl2_value,
                                            inp.fk_fpi_sigma / inp.fk_fpi)
-        # no-HNL best fit: start from the V_ud value, then Newton
+        self._inv_s1 = float(1.0 / inp.vud_sigma)
+        self._inv_s4 = float(1.0 / self._t_sigma)
+        self._t = float(self._t)
+        # no-HNL best fit: from the V_ud value, Newton to full precision
         lam_start = np.sqrt(1.0 - inp.vud ** 2)
-        lam0, chi0 = self._profile(np.zeros(()), np.zeros(()), np.asarray(lam_start))
+        lam0, chi0 = self._newton(np.zeros(()), np.zeros(()), np.asarray(lam_start),
+                                  step_tol=0.0)
         self.lambda_sm = float(lam0)
         self.chi2_min_sm = float(chi0)
+        self._predictor = self._fit_predictor()
 
-    # -- chi2 and its lambda derivatives -------------------------------------------------
-    def _kl3_block(self, ue2, um2):
-        """K_l3 quadratic form in lambda: chi2_Kl3 = A lambda^2 - 2 B lambda + C with
-        k = 1 + w_e |U_mu|^2/2 + w_mu |U_e|^2/2 per channel, A = k.W.k, B = k.W.y, C = y.W.y.
-        k is linear in (|U_mu|^2, |U_e|^2), so A and B are quadratic polynomials in them
-        whose coefficients are computed once: no channel loop inside the Newton iterations."""
+    # -- K_l3 block ------------------------------------------------------------------------
+    def _setup_kl3(self) -> None:
+        """Coefficients of A = k.W.k, B = k.W.y (polynomials in |U_mu|^2, |U_e|^2) and of
+        the pair differences D_ik with the second compound of W (class docstring)."""
         W, y = self._W, self._y
         a, b = 0.5 * self._we, 0.5 * self._wm
         one = np.ones_like(y)
-        A = (one @ W @ one + 2 * um2 * (a @ W @ one) + 2 * ue2 * (b @ W @ one)
-             + um2 * um2 * (a @ W @ a) + 2 * um2 * ue2 * (a @ W @ b) + ue2 * ue2 * (b @ W @ b))
-        B = one @ W @ y + um2 * (a @ W @ y) + ue2 * (b @ W @ y)
-        return A, B, float(y @ W @ y)
+        # Python floats: a numpy scalar on the left of an array operation is ~5x slower
+        self._A = tuple(float(v) for v in (one @ W @ one, 2 * (a @ W @ one),
+                                           2 * (b @ W @ one), a @ W @ a, 2 * (a @ W @ b),
+                                           b @ W @ b))
+        self._B = tuple(float(v) for v in (one @ W @ y, a @ W @ y, b @ W @ y))
+        n = len(y)
+        pairs = [(i, k) for i in range(n) for k in range(i + 1, n)]
+        # D_ik = (y_i - y_k) + |U_mu|^2 (y_i a_k - a_i y_k) + |U_e|^2 (y_i b_k - b_i y_k)
+        self._D = [(float(y[i] - y[k]), float(y[i] * a[k] - a[i] * y[k]),
+                    float(y[i] * b[k] - b[i] * y[k])) for i, k in pairs]
+        self._M = np.array([[W[i, j] * W[k, l] - W[i, l] * W[k, j] for j, l in pairs]
+                            for i, k in pairs]).reshape(len(pairs), len(pairs))
 
-    def _pieces(self, lam, um2, kl3):
-        """chi2, d chi2/d lambda, d2 chi2/d lambda2 (full) and the Gauss-Newton curvature."""
-        inp = self.inputs
-        s = np.sqrt(1.0 - lam * lam)
-        # V_ud^{0+->0+} = sqrt(1 - lambda^2) (1 + |U_mu|^2/2)
-        c_ud = 1.0 + 0.5 * um2
-        r1 = (s * c_ud - inp.vud) / inp.vud_sigma
-        d1 = -lam / s * c_ud / inp.vud_sigma
-        dd1 = -c_ud / (s ** 3) / inp.vud_sigma
-        # K_l3 channels: lambda (1 + w_e |U_mu|^2/2 + w_mu |U_e|^2/2), see _kl3_block
-        A, B, C = kl3
-        chi3 = (A * lam - 2.0 * B) * lam + C
-        g3 = 2.0 * (A * lam - B)
-        h3 = 2.0 * A
-        # K_mu2/pi_mu2: lambda / sqrt(1 - lambda^2)
-        r4 = (lam / s - self._t) / self._t_sigma
-        d4 = 1.0 / s ** 3 / self._t_sigma
-        dd4 = 3.0 * lam / s ** 5 / self._t_sigma
-        chi2 = r1 * r1 + chi3 + r4 * r4
-        grad = 2.0 * (r1 * d1 + r4 * d4) + g3
-        h_gn = 2.0 * (d1 * d1 + d4 * d4) + h3
-        h_full = h_gn + 2.0 * (r1 * dd1 + r4 * dd4)
-        return chi2, grad, h_full, h_gn
+    def _kl3(self, um2, ue2):
+        """(A, lambda_0, N/A) per point: chi2_Kl3 = A (lambda - lambda_0)^2 + N/A."""
+        A00, A10, A01, A20, A11, A02 = self._A
+        B0, Bm, Be = self._B
+        A = A20 * um2 + (A11 * ue2 + A10)
+        A *= um2
+        A += (A02 * ue2 + A01) * ue2 + A00
+        lam0 = Bm * um2 + Be * ue2
+        lam0 += B0
+        lam0 /= A
+        D = [c0 + cm * um2 + ce * ue2 for c0, cm, ce in self._D]
+        if not D:
+            return A, lam0, np.zeros_like(A)
+        if len(D) == 1:
+            nmin = float(self._M[0, 0]) * (D[0] * D[0])
+        else:
+            nmin = sum(float(self._M[p, q]) * (D[p] * D[q]) for p in range(len(D))
+                       for q in range(len(D)))
+        nmin /= A
+        return A, lam0, nmin
+
+    # -- chi2 and its lambda derivatives -------------------------------------------------
+    def _residuals(self, lam, c_ud):
+        """r1 (V_ud), r4 (K_mu2/pi_mu2) and 1/s, s = sqrt(1 - lambda^2)."""
+        inv_s = 1.0 - lam * lam
+        np.sqrt(inv_s, out=inv_s)
+        r1 = inv_s * c_ud
+        r1 -= self.inputs.vud
+        r1 *= self._inv_s1
+        np.divide(1.0, inv_s, out=inv_s)
+        r4 = lam * inv_s
+        r4 -= self._t
+        r4 *= self._inv_s4
+        return r1, r4, inv_s
+
+    def _fgh(self, lam, c_ud, kl3):
+        """chi2 (without N/A), d chi2/d lambda, d2 chi2/d lambda2 (full), Gauss-Newton h.
+
+        r1 = (s c - V_ud)/sigma_1: r1' = -lambda c / (s sigma_1), r1'' = -c/(s^3 sigma_1);
+        r4 = (lambda/s - t)/sigma_4: r4' = 1/(s^3 sigma_4), r4'' = 3 lambda/(s^5 sigma_4).
+        """
+        A, lam0, _ = kl3
+        r1, r4, inv_s = self._residuals(lam, c_ud)
+        is2 = inv_s * inv_s
+        ca = c_ud * inv_s
+        ca *= -self._inv_s1                     # -c/(s sigma_1)
+        d1 = ca * lam                           # r1'
+        dd1 = ca * is2                          # r1''
+        d4 = is2 * inv_s
+        d4 *= self._inv_s4                      # r4'
+        dd4 = 3.0 * lam * is2
+        dd4 *= d4                               # r4''
+        dl = lam - lam0
+        f = r1 * r1
+        f += r4 * r4
+        g = A * dl
+        f += g * dl
+        g += r1 * d1
+        g += r4 * d4
+        g *= 2.0
+        h_gn = d1 * d1
+        h_gn += d4 * d4
+        h_gn += A
+        h_gn *= 2.0
+        h = r1 * dd1
+        h += r4 * dd4
+        h *= 2.0
+        h += h_gn
+        return f, g, h, h_gn
 
     def chi2(self, lam, U_e, U_mu) -> np.ndarray:
         """chi2(lambda, U) (not profiled, not shifted); broadcasts its arguments."""
         lam, ue, um = np.broadcast_arrays(*(np.asarray(x, dtype=np.float64)
                                             for x in (lam, U_e, U_mu)))
-        return self._pieces(lam, um * um, self._kl3_block(ue * ue, um * um))[0]
+        shape = lam.shape
+        lam, ue, um = (a.reshape(-1) for a in (lam, ue, um))
+        um2, ue2 = um * um, ue * ue
+        A, lam0, nmin = self._kl3(um2, ue2)
+        r1, r4, _ = self._residuals(lam, 1.0 + 0.5 * um2)
+        return (r1 * r1 + r4 * r4 + A * (lam - lam0) ** 2 + nmin).reshape(shape)
 
-    def _profile(self, U_e, U_mu, lam_start):
-        ue2 = np.asarray(U_e, dtype=np.float64) ** 2
-        um2 = np.asarray(U_mu, dtype=np.float64) ** 2
-        ue2, um2 = np.broadcast_arrays(ue2, um2)
-        kl3 = self._kl3_block(ue2, um2)
-        lam = np.broadcast_to(np.asarray(lam_start, dtype=np.float64), ue2.shape).copy()
+    def _newton(self, um2, ue2, lam, step_tol: float):
+        """(lambda_hat, min chi2) by Newton from ``lam`` (class docstring); step_tol = 0
+        iterates until the step is below ``tol`` (the no-HNL fit, the predictor fit)."""
+        shape = np.broadcast_shapes(np.shape(lam), np.shape(um2), np.shape(ue2))
+        if not shape:          # at least 1-d inside: in-place operations need arrays
+            um2, ue2, lam = (np.reshape(a, (1,)) for a in (um2, ue2, lam))
+        kl3 = self._kl3(um2, ue2)
+        c_ud = 0.5 * um2
+        c_ud += 1.0
+        lam = np.array(np.broadcast_to(lam, np.broadcast_shapes(np.shape(lam),
+                                                                kl3[0].shape)),
+                       dtype=np.float64)
         for _ in range(self.max_iter):
-            _, grad, h_full, h_gn = self._pieces(lam, um2, kl3)
-            h = np.where(h_full > 0.0, h_full, h_gn)
-            step = -grad / h
-            new = np.clip(lam + step, _LAMBDA_MIN, _LAMBDA_MAX)
-            done = np.max(np.abs(new - lam), initial=0.0) <= self.tol
-            lam = new
-            if done:
+            f, g, h, h_gn = self._fgh(lam, c_ud, kl3)
+            if not h.min() > 0.0:               # far from the minimum: Gauss-Newton there
+                h = np.where(h > 0.0, h, h_gn)
+            step = g / h
+            big = max(step.max(), -step.min()) if step.size else 0.0
+            lam -= step
+            if big <= step_tol:                 # the quadratic model's minimum
+                step *= g
+                step *= 0.5
+                f -= step                       # f - g^2 / 2h
                 break
-        return lam, self._pieces(lam, um2, kl3)[0]
+            if lam.size and (lam.min() < _LAMBDA_MIN or lam.max() > _LAMBDA_MAX):
+                np.clip(lam, _LAMBDA_MIN, _LAMBDA_MAX, out=lam)
+            if big <= self.tol:
+                f = self._fgh(lam, c_ud, kl3)[0]
+                break
+        f += kl3[2]
+        return lam.reshape(shape), f.reshape(shape)
+
+    def _fit_predictor(self):
+        """Coefficients of lambda_hat ~ lambda_sm + J.u + u.H.u/2, u = (|U_mu|^2, |U_e|^2),
+        from central differences (step 1e-3) of the full-precision profile."""
+        h = 1e-3
+        pts = np.array([(0, 0), (h, 0), (-h, 0), (0, h), (0, -h), (h, h), (h, -h), (-h, h),
+                        (-h, -h)], dtype=np.float64)
+        lam, _ = self._newton(pts[:, 0], pts[:, 1], self.lambda_sm, step_tol=0.0)
+        l0, m_p, m_m, e_p, e_m, pp, pm, mp, mm = lam
+        jm, je = (m_p - m_m) / (2 * h), (e_p - e_m) / (2 * h)
+        hmm, hee = (m_p - 2 * l0 + m_m) / h ** 2, (e_p - 2 * l0 + e_m) / h ** 2
+        hme = (pp - pm - mp + mm) / (4 * h * h)
+        return tuple(float(v) for v in (self.lambda_sm, jm, je, 0.5 * hmm, hme, 0.5 * hee))
+
+    def _start(self, um2, ue2):
+        l0, jm, je, hmm, hme, hee = self._predictor
+        lam = hmm * um2 + (hme * ue2 + jm)
+        lam *= um2
+        lam += (hee * ue2 + je) * ue2 + l0
+        if lam.size and (lam.min() < _LAMBDA_MIN or lam.max() > _LAMBDA_MAX):
+            np.clip(lam, _LAMBDA_MIN, _LAMBDA_MAX, out=lam)    # |U| ~ 1: far from the SM
+        return lam
 
     def profile(self, U_e, U_mu) -> tuple[np.ndarray, np.ndarray]:
         """(lambda_hat, min_lambda chi2) at each point; arrays broadcast together."""
-        return self._profile(U_e, U_mu, self.lambda_sm)
+        ue = np.asarray(U_e, dtype=np.float64)
+        um = np.asarray(U_mu, dtype=np.float64)
+        um2, ue2 = um * um, ue * ue
+        return self._newton(um2, ue2, self._start(um2, ue2), self.STEP_TOL)
 
     def delta_chi2(self, U_e, U_mu) -> np.ndarray:
         """min_lambda chi2(lambda, U) - min_lambda chi2(lambda, 0); exactly 0 at U = 0."""
         ue = np.asarray(U_e, dtype=np.float64)
         um = np.asarray(U_mu, dtype=np.float64)
         _, chi = self.profile(ue, um)
+        chi -= self.chi2_min_sm
         zero = (ue == 0.0) & (um == 0.0)
-        return np.where(zero, 0.0, chi - self.chi2_min_sm)
+        if zero.any():
+            chi = np.where(zero, 0.0, chi)
+        return chi
 
     def bound(self, flavour: str, delta_chi2: float = DCHI2_95_ONE_SIDED,
               u_max: float = 1.0) -> float:
@@ -306,18 +437,40 @@ class CKMFirstRow:
 
 
 class CKMTerm(FunctionTerm):
-    """The CKM first-row likelihood term; ``.model`` is the :class:`CKMFirstRow`."""
+    """The CKM first-row likelihood term; ``.model`` is the :class:`CKMFirstRow`.
+
+    It reads U_e and U_mu with their broadcast axes collapsed (a mixing given as one number
+    is profiled once, not once per point) and costs nothing where both vanish."""
 
     def __init__(self, name: str, model: CKMFirstRow, reference: str = ""):
         self.model = model
         super().__init__(
             name,
-            lambda p: model.delta_chi2(p["U_e"], p["U_mu"]),
+            lambda p: self._profiled(p)[1],
             parameters=("U_e", "U_mu"),
             reference=reference,
             describe=model.describe(),
-            prediction=lambda p: model.profile(p["U_e"], p["U_mu"])[0],  # fitted |V_us|
+            prediction=lambda p: self._profiled(p)[0],  # fitted |V_us|
         )
+
+    def _profiled(self, point) -> tuple[np.ndarray, np.ndarray]:
+        """(lambda_hat, Delta chi2) at the point, once per evaluation."""
+        ev = evaluation(point)
+        return ev.shared(("ckm_first_row", id(self.model)), lambda: self._compute(ev))
+
+    def _compute(self, ev) -> tuple[np.ndarray, np.ndarray]:
+        shape = ev.shape
+        if ev.vanishes("U_e") and ev.vanishes("U_mu"):
+            return np.full(shape, self.model.lambda_sm), np.zeros(shape)
+        ue, um = ev.compact("U_e"), ev.compact("U_mu")
+        lam, chi = self.model.profile(ue, um)
+        chi -= self.model.chi2_min_sm
+        zero = (ue == 0.0) & (um == 0.0)
+        if zero.any():
+            chi = np.where(zero, 0.0, chi)
+        if chi.shape != shape:
+            lam, chi = (np.broadcast_to(a, shape).copy() for a in (lam, chi))
+        return lam, chi
 
     def bound(self, flavour: str, delta_chi2: float = DCHI2_95_ONE_SIDED) -> float:
         return self.model.bound(flavour, delta_chi2)

@@ -27,7 +27,8 @@ import numpy as np
 from scipy import stats
 
 from ..observables import registry
-from ..params import Point, as_point
+from ..observables.context import blocks, evaluation
+from ..params import COUPLINGS, Point, as_point
 
 
 def one_sided_z(cl: float) -> float:
@@ -93,15 +94,21 @@ class Combined(Term):
         return set().union(*(t.parameters for t in self._terms)) if self._terms else set()
 
     def chi2(self, point: Point) -> np.ndarray:
+        """Sum of the terms, evaluated block by block; each block is one
+        :class:`~hnlfit.observables.context.Evaluation`, so the terms share its
+        subexpressions (loop functions, brackets, predictions) instead of recomputing them."""
         total = np.zeros(point.shape)
-        for t in self._terms:
-            total = total + t.chi2(point)
+        for index, ev in blocks(point):
+            part = total[index]
+            for t in self._terms:
+                part += t.chi2(ev)
         return total
 
     def breakdown(self, point: Point) -> list[dict[str, Any]]:
+        ev = evaluation(point)
         rows: list[dict[str, Any]] = []
         for t in self._terms:
-            rows.extend(t.breakdown(point))
+            rows.extend(t.breakdown(ev))
         return rows
 
     def __getitem__(self, name: str) -> Term:
@@ -125,11 +132,28 @@ class ObservableTerm(Term):
     scale: float = 1.0
     reference: str = ""
 
+    def _raw_prediction(self, point: Point) -> np.ndarray:
+        """The observable at the point (unscaled), once per Evaluation and argument set:
+        terms of the same observable (a measurement and its projection) share it."""
+        obs = registry.get(self.observable)
+        ev = evaluation(point)
+        try:
+            key = ("prediction", self.observable, tuple(sorted(self.obs_args.items())))
+            hash(key)
+        except TypeError:                                  # unhashable arguments: no memo
+            return obs(ev, **self.obs_args)
+        return ev.shared(key, lambda: obs(ev, **self.obs_args))
+
     def prediction(self, point: Point) -> np.ndarray:
-        return self.scale * registry.get(self.observable)(point, **self.obs_args)
+        return self.scale * self._raw_prediction(point)
 
     def sm_prediction(self, point: Point) -> np.ndarray:
         return self.scale * registry.get(self.observable).sm_value(point, **self.obs_args)
+
+    def sm_constant(self) -> float | None:
+        """The no-HNL prediction (scaled) when the observable declares it a constant."""
+        sm = registry.get(self.observable).sm
+        return None if sm is None else self.scale * sm
 
     @property
     def parameters(self) -> set[str]:
@@ -138,8 +162,45 @@ class ObservableTerm(Term):
     def _chi2_abs(self, pred: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def _couplings(self) -> tuple[str, ...]:
+        try:
+            return self.__dict__["_coupling_names"]
+        except KeyError:
+            names = tuple(n for n in registry.get(self.observable).params if n in COUPLINGS)
+            self.__dict__["_coupling_names"] = names
+            return names
+
+    def is_sm_at(self, point: Point) -> bool:
+        """True if every coupling the observable reads is 0 at every point: then the
+        prediction is its no-HNL value (the no-HNL point differs from this one only in
+        couplings) and the term's chi2 is exactly 0."""
+        names = self._couplings()
+        if not names:
+            return False
+        ev = evaluation(point)
+        return all(ev.vanishes(n) for n in names)
+
+    def _sm_chi2(self, point: Point):
+        """chi2_abs of the no-HNL prediction: a number when the observable's SM value is a
+        constant (computed once), else evaluated at ``point.no_hnl()``."""
+        sm = registry.get(self.observable).sm
+        if sm is None:
+            return self._chi2_abs(self.sm_prediction(point))
+        try:
+            return self.__dict__["_sm_chi2_value"]
+        except KeyError:
+            value = self.__dict__["_sm_chi2_value"] = self._chi2_abs(
+                self.scale * np.float64(sm))
+            return value
+
     def chi2(self, point: Point) -> np.ndarray:
-        return self._chi2_abs(self.prediction(point)) - self._chi2_abs(self.sm_prediction(point))
+        ev = evaluation(point)
+        if self.is_sm_at(ev):
+            return np.zeros(ev.shape)
+        return self._chi2_of(ev)
+
+    def _chi2_of(self, ev: Point) -> np.ndarray:
+        return self._chi2_abs(self.prediction(ev)) - self._sm_chi2(ev)
 
     def pull(self, pred: np.ndarray) -> np.ndarray:
         return np.sign(pred - self._centre()) * np.sqrt(np.maximum(self._chi2_abs(pred), 0.0))
@@ -163,9 +224,10 @@ class ObservableTerm(Term):
         return ""
 
     def breakdown(self, point: Point) -> list[dict[str, Any]]:
+        ev = evaluation(point)
         return [{"term": self.name, "observable": self.observable, "data": self.describe(),
-                 "prediction": self.prediction(point), "pull": self.pull_at(point),
-                 "chi2": self.chi2(point),
+                 "prediction": self.prediction(ev), "pull": self.pull_at(ev),
+                 "chi2": self.chi2(ev),
                  "reference": self.reference}]
 
 

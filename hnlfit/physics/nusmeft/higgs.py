@@ -234,35 +234,94 @@ def _compute_tables(x_h: float) -> dict[str, np.ndarray]:
 
 @functools.lru_cache(maxsize=4)
 def _splines(x_h: float = X_H):
+    """The scipy cubic splines (not-a-knot) through the tables; the reference that the
+    evaluation kernels below reproduce (:func:`loop_functions` does not call them)."""
     desc = {"version": _TABLE_VERSION, "x_h": x_h, "n": _N_GRID,
             "w_below_max": _W_BELOW_MAX, "w_above_max": _W_ABOVE_MAX,
             "formula": "2105.11462 eq. 4.9, stable integrand, quad epsrel 1e-11"}
     t = cached_table("higgs_f12", desc, lambda: _compute_tables(x_h))
-    # f1 and f2 share their nodes: one vector-valued spline per branch, so each point's
-    # interval is searched once (half the cost of two scalar splines)
+    # f1 and f2 share their nodes: one vector-valued spline per branch
     return (CubicSpline(t["w_below"], np.column_stack([t["f1_below"], t["f2_below"]])),
             CubicSpline(t["w_above"], np.column_stack([t["xf1_above"], t["xf2_above"]])))
+
+
+class UniformCubic:
+    """A cubic spline on a uniform grid 0, h, 2h, ..., evaluated with a Horner kernel.
+
+    It holds the piecewise coefficients of a :class:`scipy.interpolate.CubicSpline` through
+    the same nodes, so it is the same piecewise polynomial: on [w_i, w_i + h]
+    v(w) = ((c0 t + c1) t + c2) t + c3 with t = w - i h.  The interval is i = floor(w/h)
+    (no search; w_i = i h is exactly the node numpy's linspace made), and one gather fetches
+    the four coefficients of both functions at once.  It differs from scipy's evaluation
+    (which sums the powers of t) by rounding only, ~1e-16 relative (tests).
+    """
+
+    def __init__(self, spline: CubicSpline, w_max: float):
+        nodes = spline.x
+        self.step = float(nodes[1] - nodes[0])
+        if not np.allclose(np.diff(nodes), self.step, rtol=1e-12, atol=0.0) or nodes[0] != 0:
+            raise ValueError("UniformCubic needs a uniform grid starting at 0")
+        self.inv_step = 1.0 / self.step
+        self.w_max = w_max
+        self.last = len(nodes) - 2                      # index of the last interval
+        # (interval, power, function): one contiguous row of 8 numbers per interval
+        self.coef = np.ascontiguousarray(np.moveaxis(spline.c, 0, 1))
+
+    def __call__(self, w: np.ndarray) -> np.ndarray:
+        """Values at w >= 0 (held at w_max beyond it), shape w.shape + (n_functions,)."""
+        w = np.minimum(w, self.w_max)
+        i = np.minimum((w * self.inv_step).astype(np.intp), self.last)
+        t = w - i * self.step
+        t = t[..., None]
+        c = self.coef[i]
+        v = c[..., 0, :] * t
+        v += c[..., 1, :]
+        v *= t
+        v += c[..., 2, :]
+        v *= t
+        v += c[..., 3, :]
+        return v
+
+
+@functools.lru_cache(maxsize=4)
+def _kernels(x_h: float = X_H) -> tuple[UniformCubic, UniformCubic]:
+    s_below, s_above = _splines(x_h)
+    return UniformCubic(s_below, _W_BELOW_MAX), UniformCubic(s_above, _W_ABOVE_MAX)
+
+
+def _above(x: np.ndarray):
+    """b = sqrt(x/x0 - 1) and (x f1, x f2) for x >= x0 (grid variable w = arsinh b)."""
+    b = np.sqrt(x / X0 - 1.0)
+    return b, _kernels(X_H)[1](np.arcsinh(b))
+
+
+def _below(x: np.ndarray):
+    """beta = sqrt(1 - x/x0), artanh(beta) and (Re f1, f2) for x < x0 (w = artanh beta)."""
+    beta = np.sqrt(1.0 - x / X0)
+    at = np.arctanh(np.minimum(beta, 1.0 - 1e-16))
+    return beta, at, _kernels(X_H)[0](at)
+
+
+def _split(x: np.ndarray):
+    """(all above threshold, all below): one reduction each, no mask unless mixed."""
+    return bool(x.min() >= X0), bool(x.max() < X0)
 
 
 def loop_functions(x) -> tuple[np.ndarray, np.ndarray]:
     """(f1, f2) of eq. 4.9 at the physical x_h, interpolated; f1 complex (Im from closed form)."""
     x = np.asarray(x, dtype=np.float64)
-    s_below, s_above = _splines(X_H)
     f1 = np.empty(x.shape, dtype=np.complex128)
     f2 = np.empty(x.shape, dtype=np.float64)
     below = x < X0
     if np.any(below):
         xb = x[below]
-        beta = np.sqrt(1.0 - xb / X0)
-        w = np.minimum(np.arctanh(np.minimum(beta, 1.0 - 1e-16)), _W_BELOW_MAX)
-        v = s_below(w)
+        v = _below(xb)[2]
         f1[below] = v[:, 0] + 1j * im_f1(xb)
         f2[below] = v[:, 1]
     above = ~below
     if np.any(above):
         xa = x[above]
-        w = np.minimum(np.arcsinh(np.sqrt(xa / X0 - 1.0)), _W_ABOVE_MAX)
-        v = s_above(w)
+        v = _above(xa)[1]
         f1[above] = v[:, 0] / xa
         f2[above] = v[:, 1] / xa
     return f1, f2
@@ -336,27 +395,148 @@ def y_eff(m_lep, m_N, UC, Lambda, mu_r=None, m_W: float = c.M_W) -> np.ndarray:
     return y_mu - 0.25 * c.G_WEAK ** 2 * c.VEV / LOOP * UC * m_N * yukawa_brace(x, mu, m_W)
 
 
+# ------------------------------------------------------------------ fast mu_r = Lambda form
+_PW = float(beta_log(4.0 / X_H).real)              # W loop: P(4/x_h), real (4 m_W^2 > m_h^2)
+_CONST = 4.0 - 2.0 * X_H - (X_H - 2.0) * _PW       # the x-independent part of A - B
+
+
+def _ln_ratio(x: np.ndarray) -> np.ndarray:
+    """ln(x)/(x - 1) as in :func:`_ln_over_xm1`, the series only where |x - 1| < 1e-6."""
+    d = x - 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.log1p(d)
+        out /= d
+    if x.size and x.min() < 1.0 + 1e-6 and x.max() > 1.0 - 1e-6:
+        near = np.flatnonzero(np.abs(d) < 1e-6)
+        dn = d.reshape(-1)[near]
+        out.reshape(-1)[near] = 1.0 - 0.5 * dn + dn * dn / 3.0
+    return out
+
+
+def _bracket_common(x, lmu, loop_f1, f2_part, scale_x: bool) -> np.ndarray:
+    """The real part of A - B shared by both sides of the threshold, without -x Re P:
+
+        (6 - x_h - 2x) ln(Lambda^2/m_W^2) + x (2x - 5) ln x/(x - 1)
+        - (2 x_h + x (x - 7)) Re f1 + (4 + (2 - x_h) x) f2 + 4 - 2 x_h - (x_h - 2) P_W - 3x
+
+    with (Re f1, f2) = (loop_f1, f2_part) / x when ``scale_x`` (the tables above threshold
+    hold x f_k)."""
+    ab = (6.0 - X_H) - 2.0 * x
+    ab = ab * lmu
+    t = 2.0 * x
+    t -= 5.0
+    t *= x
+    t *= _ln_ratio(x)
+    ab += t
+    t = x - 7.0
+    t *= x
+    t += 2.0 * X_H
+    t *= loop_f1
+    if scale_x:
+        t /= x
+    ab -= t
+    t = (2.0 - X_H) * x
+    t += 4.0
+    t *= f2_part
+    if scale_x:
+        t /= x
+    ab += t
+    ab -= 3.0 * x
+    ab += _CONST
+    return ab
+
+
+def _bracket_above(x: np.ndarray, lmu: np.ndarray) -> np.ndarray:
+    """A - B for x >= x0 (real): -x P = 2 x b arctan(1/b), b = sqrt(x/x0 - 1)."""
+    b, g = _above(x)
+    ab = _bracket_common(x, lmu, g[..., 0], g[..., 1], scale_x=True)
+    p = np.arctan2(1.0, b)
+    p *= b
+    p *= 2.0 * x
+    ab += p
+    return ab
+
+
+def _bracket_below(x: np.ndarray, lmu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(Re, Im) of A - B for x < x0: P = -2 beta artanh(beta) + i pi beta."""
+    beta, at, v = _below(x)
+    re = _bracket_common(x, lmu, v[..., 0], v[..., 1], scale_x=False)
+    re += 2.0 * x * beta * at
+    im = -math.pi * x * beta - (2.0 * X_H + x * (x - 7.0)) * im_f1(x)
+    return re, np.broadcast_to(im, re.shape)
+
+
+def shift_bracket(x, Lambda, m_W: float = c.M_W) -> tuple[np.ndarray, np.ndarray | None]:
+    """(Re, Im) of A(x_j, Lambda) - B(x_j, Lambda), the flavour-independent factor of delta.
+
+    Eqs. 4.7 and 4.8 at mu_r = Lambda, collected by hand (same value as
+    ``mass_bracket - yukawa_brace``, with the ln(mu^2/m_W^2) terms combined)::
+
+        A - B = (6 - x_h - 2x) ln(Lambda^2/m_W^2) + x (2x - 5) ln x/(x - 1) - x P(4x/x_h)
+                - (2 x_h + x (x - 7)) f1 + (4 + (2 - x_h) x) f2 + 4 - 2 x_h - (x_h - 2) P_W - 3x
+
+    Real arithmetic throughout.  The imaginary part (absorptive, m_N < m_h/2 only) is
+    ``None`` when every x is at or above the threshold x0 = x_h/4, where it vanishes
+    identically; a point set on both sides is split by side.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    lmu = np.log(np.asarray(Lambda, dtype=np.float64) ** 2 / m_W ** 2)
+    if not np.broadcast_shapes(x.shape, lmu.shape):    # scalars: as 1-element arrays
+        re, im = shift_bracket(x.reshape(1), Lambda.reshape(1) if np.ndim(Lambda) else
+                               np.reshape(Lambda, (1,)), m_W)
+        return re.reshape(()), (None if im is None else im.reshape(()))
+    if x.size == 0 or x.min() >= X0:
+        return _bracket_above(x, lmu), None
+    if x.max() < X0:
+        return _bracket_below(x, lmu)
+    shape = np.broadcast_shapes(x.shape, lmu.shape)
+    xb, lb = np.broadcast_to(x, shape), np.broadcast_to(lmu, shape)
+    re, im = np.empty(shape), np.zeros(shape)
+    below = xb < X0
+    re[below], im[below] = _bracket_below(xb[below], lb[below])
+    above = ~below
+    re[above] = _bracket_above(xb[above], lb[above])
+    return re, im
+
+
+def shift_parts(m_lep, m_N, UC, bracket) -> tuple[np.ndarray, np.ndarray | None]:
+    """(Re delta, Im delta) from the :func:`shift_bracket` pair: delta = y^eff/y^SM - 1 =
+    UC m_N m_W^2 (A - B) / ((4 pi)^2 m_l); Im None where the bracket's vanishes."""
+    re, im = bracket
+    k = (c.M_W ** 2 / (LOOP * m_lep)) * (np.asarray(UC) * np.asarray(m_N))
+    return k * re, (None if im is None else k * im)
+
+
 def yukawa_shift(m_lep, m_N, UC, Lambda, m_W: float = c.M_W) -> np.ndarray:
     """delta = y^(eff)/y^(SM) - 1 (complex), the mu_r = Lambda form of :func:`y_eff`."""
     m_N = np.asarray(m_N, dtype=np.float64)
-    x = (m_N / m_W) ** 2
-    ab = mass_bracket(x, Lambda, m_W) - yukawa_brace(x, Lambda, m_W)
-    return (m_W ** 2 / (LOOP * m_lep)) * (np.asarray(UC) * m_N) * ab
+    re, im = shift_parts(m_lep, m_N, UC, shift_bracket((m_N / m_W) ** 2, Lambda, m_W))
+    return re + 0j if im is None else re + 1j * im
 
 
-def signal_strength(m_lep, m_N, U, C, Lambda, phi=0.0) -> np.ndarray:
+def signal_strength(m_lep, m_N, U, C, Lambda, phi=0.0, bracket=None) -> np.ndarray:
     """Gamma(h -> l l)/Gamma_SM = |y^(eff)/y^(SM)|^2, helicity averaged.
 
     With U C -> U C e^{i phi} (phi the CP phase in the basis where the measured mass is
     real, as for Delta a_l) the two helicity amplitudes are y_SM (1 + delta e^{+-i phi})
     (delta complex only below m_N = m_h/2, from the absorptive part), so
     mu = 1 + 2 cos(phi) Re(delta) + |delta|^2.  The seed uses real couplings (phi = 0),
-    for which mu = |1 + delta|^2.
+    for which mu = |1 + delta|^2.  ``bracket``: :func:`shift_bracket` at (x, Lambda) if
+    already computed (it is the same for every lepton flavour).
     """
-    d = yukawa_shift(m_lep, m_N, np.asarray(U) * np.asarray(C), Lambda)
+    m_N = np.asarray(m_N, dtype=np.float64)
+    if bracket is None:
+        bracket = shift_bracket((m_N / c.M_W) ** 2, Lambda)
+    d_re, d_im = shift_parts(m_lep, m_N, np.asarray(U) * np.asarray(C), bracket)
     phi = np.asarray(phi, dtype=np.float64)
-    cph = np.cos(phi) if np.any(phi) else 1.0
-    return 1.0 + 2.0 * cph * d.real + (d.real ** 2 + d.imag ** 2)
+    two_cos = 2.0 * np.cos(phi) if np.any(phi) else 2.0
+    mu = two_cos * d_re
+    mu += 1.0
+    mod2 = d_re * d_re
+    if d_im is not None:
+        mod2 += d_im * d_im
+    mu += mod2
+    return mu
 
 
 # ------------------------------------------------------------------ SM branching ratios

@@ -1,0 +1,126 @@
+"""One evaluation of a point: shared subexpressions computed once, in cache-sized blocks.
+
+An :class:`Evaluation` is a :class:`~hnlfit.params.Point` (same values, same shape) that also
+carries a memo for the life of one evaluation -- one call of a combined likelihood, or one
+multi-observable prediction.  Observables that share work ask it for the shared piece::
+
+    w = ev.shared(("nusmeft.w", "m_N"), lambda: w_loop(x))
+
+and the first caller computes it; the others get the same array.  The memo belongs to the
+Evaluation object and dies with it: nothing global, nothing that could be reused for another
+point.  Keys name the function and the parameters it reads (the values are fixed for the
+Evaluation's lifetime, so the names identify the inputs).
+
+:func:`blocks` cuts a large point along its first axis into blocks of about
+:data:`BLOCK` points, each its own Evaluation.  Elementwise numpy work on blocks of ~32k
+doubles stays in the CPU cache and reuses the same few heap buffers, where a 10^6-point
+evaluation allocates (and page-faults) a fresh 8 MB array for every temporary; the results
+are identical, element by element.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+import numpy as np
+
+from ..params import Point
+
+#: points per block of a blocked evaluation (arrays of 256 kB)
+BLOCK = 32768
+
+
+class Evaluation(Point):
+    """A Point plus a memo that lives for one evaluation (see the module docstring)."""
+
+    __slots__ = ("memo",)
+
+    def __init__(self, point: Point):
+        super().__init__({k: point[k] for k in point}, point.shape)
+        if hasattr(point, "_bounds"):          # share the point's (min, max) per parameter
+            self._bounds = point._bounds
+        self.memo: dict = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        memo = self.memo
+        try:
+            return memo[name]
+        except KeyError:
+            value = memo[name] = Point.__getitem__(self, name)   # defaults built once
+            return value
+
+    def shared(self, key, compute: Callable[[], object]):
+        """compute(), once per Evaluation and key."""
+        memo = self.memo
+        try:
+            return memo[key]
+        except KeyError:
+            value = memo[key] = compute()
+            return value
+
+    def compact(self, name: str) -> np.ndarray:
+        """The parameter with its broadcast (stride-0) axes collapsed to length 1."""
+        return self.shared(("compact", name), lambda: compact(self[name]))
+
+    def vanishes(self, name: str) -> bool:
+        """True if the parameter is 0 at every point of this evaluation."""
+        if hasattr(self, "bounds"):            # the point's (min, max), kept per parameter
+            return self.bounds(name) == (0.0, 0.0)
+        return self.shared(("vanishes", name), lambda: not self.compact(name).any())
+
+
+def evaluation(point: Point) -> Evaluation:
+    """``point`` itself if it is an Evaluation, else a new Evaluation of it."""
+    return point if isinstance(point, Evaluation) else Evaluation(point)
+
+
+def compact(a) -> np.ndarray:
+    """Collapse broadcast (stride-0) axes to length 1: a constant is computed once, not once
+    per point; the result still broadcasts against the point's shape."""
+    a = np.asarray(a)
+    if a.ndim and 0 in a.strides:
+        a = a[tuple(slice(0, 1) if s == 0 else slice(None) for s in a.strides)]
+    return a
+
+
+def blocks(point: Point, size: int = BLOCK) -> Iterator[tuple[object, Evaluation]]:
+    """(index, Evaluation of point[index]) over blocks of about ``size`` points.
+
+    A point of at most ``size`` points (or 0-d) is one block with index ``...``.  Larger
+    points are cut along axis 0, ``max(1, size // (points per row))`` rows at a time.
+    """
+    shape = point.shape
+    n = int(np.prod(shape)) if shape else 1
+    if n <= size:
+        yield ..., evaluation(point)
+        return
+    per_row = n // shape[0]
+    rows = max(1, size // per_row)
+    values = {k: point[k] for k in point}
+
+    def block(index: slice) -> Evaluation:
+        sub = {k: v[index] for k, v in values.items()}
+        return Evaluation(Point(sub, (index.stop - index.start,) + shape[1:]))
+
+    for lo in range(0, shape[0], rows):
+        index = slice(lo, min(lo + rows, shape[0]))
+        if isinstance(point, Evaluation):      # the same blocks (and their memos) for
+            yield index, point.shared(("block", lo, index.stop), lambda: block(index))
+        else:                                  # every observable of this evaluation
+            yield index, block(index)
+
+
+def blockwise(func: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+    """Decorate an observable ``func(ev, **args)`` written for one Evaluation: a large point
+    is evaluated block by block (:func:`blocks`) into one output array."""
+    def wrapper(point: Point, **args) -> np.ndarray:
+        shape = point.shape
+        if (int(np.prod(shape)) if shape else 1) <= BLOCK:
+            return func(evaluation(point), **args)
+        out = np.empty(shape)
+        for index, ev in blocks(point):
+            out[index] = func(ev, **args)
+        return out
+
+    wrapper.__name__, wrapper.__doc__ = func.__name__, func.__doc__
+    wrapper.__wrapped__ = func
+    return wrapper
