@@ -4,7 +4,8 @@ Each curve is one observable with its arguments, evaluated on the card's ``x`` a
 vectorized call) at the parameters fixed by the card, the panel and the curve.  Panels
 repeat the curves with other fixed parameters (e.g. one panel per lepton flavour).  Points
 where the observable is zero or not finite are not drawn (closed channels on a log axis).
-Outputs as for every card: PNG/PDF, NPZ with every curve, JSON summary (atomic writes).
+Outputs as for every card: PNG/PDF, NPZ with every curve, a CSV table of the curves
+(:func:`hnlfit.cards.export.write_curve_tables`), JSON summary (atomic writes).
 """
 from __future__ import annotations
 
@@ -12,12 +13,11 @@ import time
 from pathlib import Path
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from ..fitter.expressions import build_point, check_names
 from ..observables import registry
 from .load import axis_values
-from .output import write_outputs
+from .output import card_progress, write_outputs
 
 
 def run_curves(card: dict, outdir: Path, progress: bool = True) -> dict:
@@ -26,10 +26,10 @@ def run_curves(card: dict, outdir: Path, progress: bool = True) -> dict:
     t0 = time.perf_counter()
     x = axis_values(card["x"])
     panels_in = card.get("panels") or [{"title": "", "fixed": {}}]
-    bar = tqdm(total=len(panels_in) * len(card["curves"]), desc=card["name"],
-               disable=not progress, unit="curve")
+    bar = card_progress(card, len(panels_in) * (len(card["curves"]) + 1) + 6, progress)
     panels_out, arrays, summary = [], {"x": x}, []
     for ip, panel in enumerate(panels_in):
+        bar.set_postfix_str(f"curves of panel {ip + 1}/{len(panels_in)}")
         drawn = []
         for ic, curve in enumerate(card["curves"]):
             values = {card["x"]["name"]: x, **card.get("fixed", {}), **panel.get("fixed", {}),
@@ -48,8 +48,8 @@ def run_curves(card: dict, outdir: Path, progress: bool = True) -> dict:
                                 "args": curve.get("args", {}), "references": list(obs.refs)})
             bar.update()
         panels_out.append({"title": panel.get("title", ""), "curves": drawn})
-    bar.close()
+    bar.set_postfix_str("figure")
     fig = curves_figure(panels_out, x, card["x"], card.get("y", {}), card.get("title", ""),
-                        card.get("reference", ""))
-    return write_outputs(card, outdir, fig, arrays,
-                  {"curves": summary, "seconds": time.perf_counter() - t0})
+                        card.get("reference", ""), on_panel=lambda: bar.update())
+    return write_outputs(card, outdir, fig, arrays, {"curves": summary}, bar=bar, t0=t0,
+                         curves={"x": x, "panels": panels_out})

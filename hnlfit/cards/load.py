@@ -37,7 +37,9 @@ _AXIS = {
     "properties": {
         "name": {"type": "string"}, "min": {"type": "number"}, "max": {"type": "number"},
         "n": {"type": "integer", "minimum": 2}, "log": {"type": "boolean"},
-        "label": {"type": "string"}},
+        "label": {"type": "string"},
+        # drawn range (plot only; the default cuts the grid to where the content is)
+        "view": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}},
     "required": ["name", "min", "max", "n"],
     "additionalProperties": False,
 }
@@ -51,6 +53,7 @@ _LAYER = {
         "label": {"type": "string"},
         "color": {"type": "string"},
         "style": {"enum": ["filled", "dashed", "solid", "dotted"]},
+        "fill": {"type": "boolean"},   # shade a projection's region (as the seed does)
         "nsigma": {"type": "array", "items": {"type": "number", "exclusiveMinimum": 0}},
         "cl": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
         "derived": {"type": "object", "additionalProperties": {"type": "string"}},
@@ -171,6 +174,7 @@ def apply_quick(card: dict) -> dict:
     """Merge the card's ``quick:`` block: a smaller grid or a shorter chain, same physics."""
     q = card.get("quick", {})
     card = dict(card)
+    card["_quick"] = True
     if card["kind"] == "plane":
         n = int(q.get("n", 24))
         card["x"] = {**card["x"], "n": min(card["x"]["n"], n)}

@@ -150,6 +150,10 @@ def _build(name: str, e: dict) -> Curve:
             lower = main[np.argsort(main[:, 0])]
             upper = upper[np.argsort(upper[:, 0])]
             poly = np.vstack([lower, upper[::-1]])
+        elif e.get("close") == "corner":
+            # an open curve leaving the source figure through its top and its left side:
+            # close it through that corner (catalogue.yaml, field `close`)
+            poly = np.vstack([main, [[main[-1, 0], main[0, 1]]]])
         else:
             poly = main
         logp = np.log10(np.clip(poly, 1e-300, None))
