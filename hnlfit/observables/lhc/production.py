@@ -107,3 +107,26 @@ def sigma_pp_to_l_N(p, sqrt_s=14000.0, scale="nominal"):
                         "flavours and charges), pb")
 def sigma_pp_to_W_to_l_N(p, sqrt_s=14000.0, scale="nominal"):
     return prod.sigma_l_N_mixing_point(p, float(sqrt_s), scale)
+
+
+_LEP_REFS = _REFS + ("hnlfit/data/monophoton_analyses.yaml (DELPHI, OPAL, L3 selections)",)
+
+
+@observable("sigma_monophoton_N1N2", unit="pb",
+            tex=r"\sigma(e^+e^-\to N_1N_2\to\gamma+\mathrm{inv})", params=_NN, refs=_LEP_REFS,
+            sm=0.0, args={"analysis": "delphi_lep2", **_ARGS_NN},
+            description="accepted single-photon cross section of a LEP analysis from e+e- -> "
+                        "N1 N2, N2 -> N1 gamma (N1 invisible), pb")
+def sigma_monophoton_N1N2(p, analysis="delphi_lep2", majorana=True, cp="same",
+                          coupling="d_NN"):
+    m1, m2 = _masses(p)
+    return lep.sigma_monophoton_N1N2(analysis, m1, m2, _d_NN(p, coupling), bool(majorana), cp)
+
+
+@observable("br_Z_to_gamma_inv_N1N2", unit="1",
+            tex=r"\mathrm{BR}(Z\to\gamma+\mathrm{inv})_{N_1N_2}", params=_NN, refs=_LEP_REFS,
+            sm=0.0, args={"analysis": "l3_z", **_ARGS_NN},
+            description="BR(Z -> N1 N2, N2 -> N1 gamma, photon inside the L3 cuts)")
+def br_Z_to_gamma_inv_N1N2(p, analysis="l3_z", majorana=True, cp="same", coupling="d_NN"):
+    m1, m2 = _masses(p)
+    return lep.br_Z_to_gamma_inv_N1N2(m1, m2, _d_NN(p, coupling), analysis, bool(majorana), cp)
