@@ -342,3 +342,70 @@ def test_w_sampler_charge_ratio_and_forward_backward():
     assert frac_plus == pytest.approx(plus / tot, abs=0.015)
     pN, pl = ev["p_N"], ev["p_l"]
     np.testing.assert_allclose(pN[:, 0] ** 2 - (pN[:, 1:] ** 2).sum(1), 6400.0, rtol=1e-6)
+
+
+def test_lep_monophoton_efficiency_reduces_to_the_n_nu_tables_for_massless_n1():
+    """m_N1 -> 0: e+e- -> N1 N2 (Majorana, equal parities) has the kinematics and angular
+    distribution of e+e- -> N nu, and N2 -> N1 gamma the photon of N -> nu gamma, so the
+    efficiency equals the isotropic (Majorana) monophoton table of the existing analyses."""
+    from hnlfit.physics.dipole import monophoton as mono
+    from hnlfit.physics.dipole.hnl_decays import decay_length
+    for an_name in ("delphi_lep2", "l3_z"):
+        an = mono.get_analysis(an_name)
+        m2 = np.array([5.0, 40.0, 70.0])
+        d = np.array([3e-4, 1e-6, 1e-7])
+        m1 = np.full_like(m2, 1e-7)
+        eff = lep.monophoton_efficiency(an_name, m1, m2, d)
+        width = lep.n2_total_width(m1, m2, d)
+        E2 = (an.s + m2 ** 2) / (2 * an.sqrt_s)
+        lam = decay_length(m2, E2, width) / an.r
+        ref = mono.efficiency(an, "LL", m2 / an.sqrt_s, lam, polarised=False)
+        np.testing.assert_allclose(eff, ref, rtol=0.02, atol=1e-4)
+
+
+def test_lep_monophoton_efficiency_against_brute_force_monte_carlo():
+    from hnlfit.physics.dipole import monophoton as mono
+    an = mono.get_analysis("delphi_lep2")
+    m1, m2, d = 40.0, 90.0, 2e-6
+    rng = np.random.default_rng(7)
+    n = 200_000
+    s = an.s
+    # N2 direction from T_same(c) by rejection
+    cth = rng.uniform(-1, 1, 4 * n)
+    keep = rng.random(4 * n) * pt.trace(s, 0.0, m1, m2, "same") < pt.trace(s, cth, m1, m2, "same")
+    cth = cth[keep][:n]
+    phi = rng.uniform(0, 2 * math.pi, len(cth))
+    E2, beta, p2 = lep._n2_kinematics(an.sqrt_s, m1, m2)
+    n2 = np.stack([np.sqrt(1 - cth ** 2) * np.cos(phi), np.sqrt(1 - cth ** 2) * np.sin(phi), cth], 1)
+    # decay point
+    width = lep.n2_total_width(m1, m2, d)
+    L = p2 / m2 * c.HBARC_GEV_M / width
+    l = rng.exponential(L, len(cth))
+    inside = l < mono.decay_reach(cth, an.r, an.z_half) * an.r
+    # photon isotropic in the N2 frame, boosted along n2
+    cs = rng.uniform(-1, 1, len(cth))
+    ps = rng.uniform(0, 2 * math.pi, len(cth))
+    Es = (m2 ** 2 - m1 ** 2) / (2 * m2)
+    gam = E2 / m2
+    # rest-frame photon momentum components: along n2 and perpendicular
+    e1 = np.cross(n2, [0.0, 0.0, 1.0] * np.ones((len(cth), 1)))
+    e1 /= np.linalg.norm(e1, axis=1)[:, None]
+    e2 = np.cross(n2, e1)
+    perp = Es * np.sqrt(1 - cs ** 2)
+    par = gam * (Es * cs + beta * Es)
+    E = gam * (Es + beta * Es * cs)
+    pvec = par[:, None] * n2 + perp[:, None] * (np.cos(ps)[:, None] * e1 + np.sin(ps)[:, None] * e2)
+    cos_g = pvec[:, 2] / E
+    acc = an.accepts(E, cos_g) & inside
+    mc = acc.mean()
+    mine = lep.monophoton_efficiency("delphi_lep2", m1, m2, d)
+    assert mine == pytest.approx(mc, abs=4 * math.sqrt(mc * (1 - mc) / len(cth)) + 2e-3)
+    assert 0.05 < mine < 0.95                       # a decay length comparable to the HPC
+
+
+def test_lep_sterile_likelihood_no_hnl_and_monotonic():
+    from hnlfit import build_likelihood, make_point
+    like = build_likelihood("lep_sterile")
+    chi2 = like(make_point(m_N1=30.0, m_N2=40.0, d_NN=np.array([0.0, 1e-5, 1e-4, 1e-3])))
+    assert chi2[0] == 0.0
+    assert np.all(np.diff(chi2) > 0) and chi2[-1] > 4
