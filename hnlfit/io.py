@@ -41,6 +41,49 @@ def _jsonable(o: Any):
     raise TypeError(f"cannot write {type(o).__name__} to JSON")
 
 
+def finite_json(obj: Any, path: str = "") -> tuple[Any, list[str]]:
+    """``obj`` with numpy values as Python ones and every NaN/inf replaced by None (JSON null),
+    and the paths of the replaced values (``value[3]``), so the caller can flag them: strict
+    JSON has no NaN or Infinity."""
+    bad: list[str] = []
+
+    def walk(o, where):
+        if isinstance(o, dict):
+            return {str(k): walk(v, f"{where}.{k}" if where else str(k)) for k, v in o.items()}
+        if isinstance(o, (list, tuple)):
+            return [walk(v, f"{where}[{i}]") for i, v in enumerate(o)]
+        if isinstance(o, np.ndarray):
+            return walk(o.tolist(), where)
+        if isinstance(o, (np.bool_, bool)):
+            return bool(o)
+        if isinstance(o, (np.integer, int)):
+            return int(o)
+        if isinstance(o, (np.floating, float)):
+            v = float(o)
+            if v != v or v in (float("inf"), float("-inf")):
+                bad.append(where or "value")
+                return None
+            return v
+        if isinstance(o, Path):
+            return str(o)
+        if o is None or isinstance(o, str):
+            return o
+        return str(o)
+
+    return walk(obj, path), bad
+
+
+def dumps_json(obj: Any, **kwargs) -> str:
+    """Strict JSON (no NaN/Infinity): non-finite numbers become null; a dict gets the key
+    ``non_finite_as_null`` listing where that happened."""
+    clean, bad = finite_json(obj)
+    if bad and isinstance(clean, dict):
+        clean["non_finite_as_null"] = bad
+    elif bad:
+        clean = {"data": clean, "non_finite_as_null": bad}
+    return json.dumps(clean, allow_nan=False, **kwargs)
+
+
 def read_yaml(path: str | Path, what: str = "file"):
     """Parse a YAML file; a missing file or bad YAML is a DataError naming ``what`` and the
     path (measurement files, run cards and shipped tables all read through here)."""

@@ -230,7 +230,50 @@ def build_likelihood(dataset: str = "seed", include: Iterable[str] | None = None
                      exclude: Iterable[str] = (), projections: bool = False,
                      extra_files: Iterable[str | Path] = ()) -> Combined:
     """The combined likelihood of a data set (default entries, or those named)."""
-    entries = select(load_entries(dataset, extra_files), include, exclude, projections)
+    include, exclude, extra_files = _check_arguments(dataset, include, exclude, projections,
+                                                     extra_files)
+    all_entries = load_entries(dataset, extra_files)
+    entries = select(all_entries, include, exclude, projections)
     if not entries:
-        raise DataError("the likelihood would have no terms")
+        raise DataError(_empty_message(dataset, all_entries, include, projections))
     return Combined([build_term(e) for e in entries], name=f"{dataset}")
+
+
+def _names(value, what: str) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)) or not all(isinstance(n, str) for n in value):
+        raise DataError(f"build_likelihood: {what} must be a list of measurement names, "
+                        f"got {value!r}")
+    return list(value)
+
+
+def _check_arguments(dataset, include, exclude, projections, extra_files):
+    """The door of build_likelihood: argument types, once."""
+    if not isinstance(dataset, str):
+        raise DataError(f"build_likelihood: the data set must be a name, got {dataset!r}")
+    if not isinstance(projections, (bool, np.bool_)):
+        raise DataError(f"build_likelihood: projections must be True or False, got "
+                        f"{projections!r}")
+    if isinstance(extra_files, (str, Path)):
+        extra_files = [extra_files]
+    return _names(include, "include"), _names(exclude, "exclude") or [], list(extra_files)
+
+
+def _empty_message(dataset: str, entries: list[dict], include, projections: bool) -> str:
+    """Why a likelihood has no terms, and which flag adds what."""
+    if include is not None and not include:
+        return f"data set {dataset!r}: include=[] selects no measurement"
+    proj = [e["name"] for e in entries if e.get("projection") and e.get("default", True)]
+    alt = [e["name"] for e in entries if e.get("default", True) is False]
+    parts = []
+    if proj and not projections:
+        parts.append(f"{len(proj)} projections ({', '.join(proj[:6])}"
+                     f"{', ...' if len(proj) > 6 else ''}) enter with --projections "
+                     "(projections=True)")
+    if alt:
+        parts.append(f"{len(alt)} alternatives ({', '.join(alt[:6])}"
+                     f"{', ...' if len(alt) > 6 else ''}) enter when named with --include "
+                     "(include=[...])")
+    why = "; ".join(parts) or "every entry is excluded"
+    return f"the likelihood of data set {dataset!r} would have no terms: {why}"
