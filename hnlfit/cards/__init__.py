@@ -18,12 +18,15 @@ RUNNERS = {"plane": run_plane, "curves": run_curves, "posterior": run_posterior}
 
 
 def run_card(path: str | Path, outdir: str | Path = "results", quick: bool = False,
-             progress: bool = True, plugins: tuple[str, ...] = ()) -> dict:
-    """Run one card; returns the output paths and the summary written to JSON."""
+             progress: bool = True, plugins: tuple[str, ...] = (),
+             restart: bool = False) -> dict:
+    """Run one card; returns the output paths and the summary written to JSON.
+    ``restart``: posterior chains start afresh instead of continuing a stored chain."""
     load_entry_point_plugins()
     for p in plugins:
         load_plugin(p)
     card = load_card(path, quick=quick)
+    card["_quick"], card["_restart"] = bool(quick), bool(restart)
     for p in card.get("plugins", []):
         load_plugin(resolve_path(p, card))
     return RUNNERS[card["kind"]](card, Path(outdir), progress)
