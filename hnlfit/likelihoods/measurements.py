@@ -76,9 +76,57 @@ def load_file(path: str | Path) -> list[dict[str, Any]]:
         jsonschema.validate(doc, schema.DATASET_FILE)
     except jsonschema.ValidationError as exc:
         raise DataError(_schema_message(path, doc, exc)) from None
+    _check_values(path, doc["measurements"])
     for e in doc["measurements"]:
         e["source_file"] = str(path)
     return doc["measurements"]
+
+
+def _non_finite(value, where: str):
+    """The first NaN/inf number in a (nested) entry value, as (path, value), or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return None if np.isfinite(value) else (where, value)
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = ((f"[{i}]", v) for i, v in enumerate(value))
+    else:
+        return None
+    for k, v in items:
+        sub = f"{where}{k}" if str(k).startswith("[") else f"{where}/{k}" if where else str(k)
+        bad = _non_finite(v, sub)
+        if bad:
+            return bad
+    return None
+
+
+def _check_values(path: Path, entries: list[dict]) -> None:
+    """What the JSON schema cannot say: every number finite (``value: .nan`` gave chi2 = NaN,
+    ``sigma: .inf`` a term that is silently 0), tables with columns of equal length and
+    distinct masses, and entry names unique in the file."""
+    seen: dict[str, int] = {}
+    for i, e in enumerate(entries):
+        name = e["name"]
+        bad = _non_finite({k: v for k, v in e.items() if k != "references"}, "")
+        if bad:
+            raise DataError(f"measurement file {path} (entry {name!r}): {bad[0]} = {bad[1]} is "
+                            "not a finite number")
+        table = e.get("table")
+        if isinstance(table, dict):
+            m, lim = table.get("m_N", []), table.get("limit", [])
+            if len(m) != len(lim):
+                raise DataError(f"measurement file {path} (entry {name!r}): table columns "
+                                f"m_N and limit have different lengths ({len(m)} and "
+                                f"{len(lim)})")
+            if len(set(m)) != len(m):
+                raise DataError(f"measurement file {path} (entry {name!r}): table m_N has "
+                                "repeated masses")
+        if name in seen:
+            raise DataError(f"measurement file {path}: entry name {name!r} is used twice "
+                            f"(entries {seen[name]} and {i})")
+        seen[name] = i
 
 
 def _schema_message(path: Path, doc, exc: jsonschema.ValidationError) -> str:
@@ -123,8 +171,14 @@ def _dataset_entries(dataset: str) -> tuple[dict[str, Any], ...]:
 
 def load_entries(dataset: str = "seed", extra_files: Iterable[str | Path] = ()) -> list[dict]:
     entries = [dict(e) for e in _dataset_entries(dataset)]
+    origin = {e["name"]: f"data set {dataset!r}" for e in entries}
     for f in extra_files:
-        entries.extend(load_file(f))
+        for e in load_file(f):
+            if e["name"] in origin:
+                raise DataError(f"measurement file {f} (entry {e['name']!r}): the name is "
+                                f"already defined by {origin[e['name']]}")
+            origin[e["name"]] = f"measurement file {f}"
+            entries.append(e)
     return entries
 
 
