@@ -100,3 +100,21 @@ def test_hash_mismatch_and_bad_inputs(tmp_path, monkeypatch):
         lum.dL_dtau("uubar", 100.0, scale="double")
     with pytest.raises(ObservableError, match="parton pair"):
         lum.dL_dtau("ttbar", 100.0)
+
+
+def test_charged_current_luminosities_against_pythia_w_production():
+    """σ(pp → W±) from the u d̄-type tables (mixing cross section at m_N → 0 over BR(W → eν))
+    against Pythia's LO σ_gen of the shipped W spectra run (hnlfit/data/spectra/14TeV,
+    WeakSingleBoson:ffbar2W, same PDF and μ_F = m̂): total and W⁺ fraction."""
+    from hnlfit.physics.lhc import partonic as pt, production as prod
+    meta = json.loads((lum.data_dir().parent / "spectra" / "14TeV" / "metadata.json").read_text())
+    w = meta["processes"]["wboson"]
+    pythia_nb = w["sigma_gen_mb"] * 1e6
+    plus, minus = (w["bosons"][k]["sigma_hemisphere_fb"] for k in ("Wplus", "Wminus"))
+    g = pt.g_weak()
+    br_enu = g * g * c.M_W / (48 * math.pi) / c.GAMMA_W
+    mine_pb = prod.sigma_pp_to_l_N_mixing(1e-3, 1.0)
+    assert mine_pb / br_enu / 1e3 == pytest.approx(pythia_nb, rel=0.015)
+    wplus = prod._charged_integral(lambda sh: pt.sigma_hat_W_mixing(sh, 1e-3, 0.0, 1.0),
+                                   np.float64(1e-6), 14000.0, "nominal", charges=(1,))
+    assert wplus / mine_pb == pytest.approx(plus / (plus + minus), abs=0.003)
