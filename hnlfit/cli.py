@@ -476,6 +476,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_cache)
     _add_spectra_parser(sub)
+    _add_lhc_parser(sub)
     return ap
 
 
@@ -503,6 +504,25 @@ def _add_spectra_parser(sub) -> None:
                    help="options of `generate` (see `hnlfit spectra generate --help`)")
     s.set_defaults(func=cmd_spectra)
 # ---- end of `hnlfit spectra` ---------------------------------------------------------------
+
+
+# ---- `hnlfit lhc` (parton luminosities for LHC production, issue 11) ----------------------
+def cmd_lhc(args) -> int:
+    if args.action == "generate":
+        from .physics.lhc.generate_luminosities import main as generate_main
+        return generate_main(args.rest)
+    from .physics.lhc.luminosity import describe
+    print(describe())
+    return 0
+
+
+def _add_lhc_parser(sub) -> None:
+    s = sub.add_parser("lhc", help="LHC parton luminosities: generate (from pythia8mc) | info")
+    s.add_argument("action", choices=["generate", "info"])
+    s.add_argument("rest", nargs=argparse.REMAINDER,
+                   help="options of `generate` (see `hnlfit lhc generate --help`)")
+    s.set_defaults(func=cmd_lhc)
+# ---- end of `hnlfit lhc` ---------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
