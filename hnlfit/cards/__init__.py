@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..plugins import load_entry_point_plugins, load_plugin
 from .curves import run_curves
-from .load import load_card, resolve_path
+from .load import check_writable, load_card, resolve_path
 from .plane import run_plane
 from .posterior import run_posterior
 
@@ -26,6 +26,7 @@ def run_card(path: str | Path, outdir: str | Path = "results", quick: bool = Fal
     for p in plugins:
         load_plugin(p)
     card = load_card(path, quick=quick)
+    check_writable(outdir)
     card["_quick"], card["_restart"] = bool(quick), bool(restart)
     for p in card.get("plugins", []):
         load_plugin(resolve_path(p, card))

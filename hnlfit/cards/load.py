@@ -71,7 +71,8 @@ _PRIOR = {
     "additionalProperties": False,
 }
 _COMMON = {
-    "name": {"type": "string"},
+    # the output file stem: no folders, no "..", so outputs stay inside --out
+    "name": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"},
     "title": {"type": "string"},
     "reference": {"type": "string"},
     "description": {"type": "string"},
@@ -79,7 +80,10 @@ _COMMON = {
     "data": {"type": "array", "items": {"type": "string"}},
     "derived": {"type": "object", "additionalProperties": {"type": "string"}},
     "fixed": _PARAMS,
-    "quick": {"type": "object"},
+    "quick": {"type": "object", "properties": {
+        "n": {"type": "integer", "minimum": 2}, "nsteps": {"type": "integer", "minimum": 1},
+        "nwalkers": {"type": "integer", "minimum": 4}, "burn": {"type": "integer", "minimum": 0}},
+        "additionalProperties": False},
 }
 PLANE = {
     "type": "object",
@@ -162,12 +166,49 @@ def load_card(path: str | Path, quick: bool = False) -> dict[str, Any]:
     try:
         jsonschema.validate(card, schema)
     except jsonschema.ValidationError as exc:
-        where = "/".join(str(x) for x in exc.absolute_path) or "top level"
-        raise DataError(f"run card {path} is invalid at {where}: {exc.message}") from None
+        raise DataError(_schema_message(path, exc)) from None
+    check_card(path, card)
     card["_path"] = str(path.resolve())
     if quick:
         card = apply_quick(card)
+        check_card(path, card, "in quick mode")
     return card
+
+
+def _schema_message(path: Path, exc: jsonschema.ValidationError) -> str:
+    """The offending key by name (with the closest allowed keys for an unknown one)."""
+    from ..params import suggest
+
+    where = "/".join(str(x) for x in exc.absolute_path) or "top level"
+    if exc.validator == "additionalProperties" and isinstance(exc.instance, dict):
+        allowed = exc.schema.get("properties", {})
+        unknown = sorted(k for k in exc.instance if k not in allowed)
+        if unknown:
+            return (f"run card {path}: unknown key {unknown[0]!r} at {where}."
+                    f"{suggest(unknown[0], allowed)} Allowed: {', '.join(allowed)}")
+    if exc.validator == "pattern" and exc.absolute_path and exc.absolute_path[-1] == "name":
+        return (f"run card {path}: name {exc.instance!r} must be a plain file stem (letters, "
+                "digits, '_', '-', '.'; no folders), since it names the output files")
+    return f"run card {path} is invalid at {where}: {exc.message}"
+
+
+def check_card(path: Path, card: dict, mode: str = "") -> None:
+    """What the schema cannot say: axes with min < max (and min > 0 when log) and a burn-in
+    shorter than the chain."""
+    suffix = f" {mode}" if mode else ""
+    for key in ("x", "y"):
+        ax = card.get(key)
+        if isinstance(ax, dict) and "min" in ax and "max" in ax and "name" in ax:
+            if not ax["min"] < ax["max"]:
+                raise DataError(f"run card {path}: axis {key} ({ax['name']}) needs min < max, "
+                                f"got min = {ax['min']:g}, max = {ax['max']:g}")
+            if ax.get("log") and ax["min"] <= 0:
+                raise DataError(f"run card {path}: axis {key} ({ax['name']}) is log-spaced "
+                                f"and needs min > 0, got {ax['min']:g}")
+    sampler = card.get("sampler", {})
+    if "burn" in sampler and "nsteps" in sampler and sampler["burn"] >= sampler["nsteps"]:
+        raise DataError(f"run card {path}: sampler burn = {sampler['burn']} must be smaller "
+                        f"than nsteps = {sampler['nsteps']}{suffix}")
 
 
 def apply_quick(card: dict) -> dict:
@@ -196,6 +237,28 @@ def axis_values(spec: dict) -> np.ndarray:
             raise DataError(f"axis {spec['name']!r}: a log axis needs min > 0")
         return np.geomspace(lo, hi, n)
     return np.linspace(lo, hi, n)
+
+
+def check_writable(outdir: str | Path) -> Path:
+    """The output folder (or the nearest folder that exists above it) accepts files; checked
+    before any computation, so an unwritable --out fails at once. Creates nothing."""
+    import tempfile
+
+    out = Path(outdir)
+    probe = out
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if not probe.is_dir():
+        raise DataError(f"output folder {out}: {probe} exists and is not a folder")
+    try:
+        with tempfile.TemporaryFile(dir=probe):
+            pass
+    except OSError as exc:
+        raise DataError(f"output folder {out} is not writable ({probe}: "
+                        f"{exc.strerror or exc})") from None
+    return out
 
 
 RESOURCE_PREFIX = "hnlfit:"
