@@ -32,7 +32,8 @@ def test_unknown_argument_and_missing_parameter():
 
 def test_every_observable_broadcasts_and_vanishes_without_hnl():
     """All registered observables with sm = 0 give exactly 0 at the no-HNL point."""
-    p = hnlfit.make_point(m_N=np.array([[150.0], [400.0]]), Lambda=np.array([1e3, 3e3, 9e3]))
+    p = hnlfit.make_point(m_N=np.array([[150.0], [400.0]]), Lambda=np.array([1e3, 3e3, 9e3]),
+                          m_N1=np.array([[20.0], [300.0]]), m_N2=np.array([[60.0], [450.0]]))
     for obs in registry.all_observables():
         if obs.name.startswith("_") or obs.name in ("decay_length_N", "br_N_to_nu_gamma"):
             continue
