@@ -118,3 +118,10 @@ def test_charged_current_luminosities_against_pythia_w_production():
     wplus = prod._charged_integral(lambda sh: pt.sigma_hat_W_mixing(sh, 1e-3, 0.0, 1.0),
                                    np.float64(1e-6), 14000.0, "nominal", charges=(1,))
     assert wplus / mine_pb == pytest.approx(plus / (plus + minus), abs=0.003)
+
+
+def test_cli_lhc_info(capsys):
+    from hnlfit.cli import main
+    assert main(["lhc", "info"]) == 0
+    out = capsys.readouterr().out
+    assert "NNPDF2.3" in out and "14000" in out
