@@ -410,3 +410,20 @@ def test_lep_sterile_likelihood_no_hnl_and_monotonic():
     chi2 = like(make_point(m_N1=30.0, m_N2=40.0, d_NN=np.array([0.0, 1e-5, 1e-4, 1e-3])))
     assert chi2[0] == 0.0
     assert np.all(np.diff(chi2) > 0) and chi2[-1] > 4
+
+
+def test_production_by_coupling_rows():
+    out = prod.production_by_coupling(90.0, 100.0, d_NN=1e-6, d_gamma=1e-7, a=1.0, U2=1e-8)
+    dz, dw = (1e-7 * x for x in (lambda r: r)(np.array(pt_params_ratio(1.0))))
+    np.testing.assert_allclose(out["C_NNB"], prod.sigma_pp_to_N1N2(90.0, 100.0, 1e-6), rtol=1e-12)
+    np.testing.assert_allclose(out["C_NB"], prod.sigma_pp_to_N_nu(100.0, 1e-7, dz)
+                               + prod.sigma_pp_to_l_N_dipole(100.0, dw, c.M_E), rtol=1e-12)
+    np.testing.assert_allclose(out["V_lN_N1"], prod.sigma_pp_to_l_N_mixing(90.0, 1e-8, c.M_E),
+                               rtol=1e-12)
+    zero = prod.production_by_coupling(90.0, 100.0)
+    assert all(float(v) == 0.0 for v in zero.values())
+
+
+def pt_params_ratio(a):
+    from hnlfit.params import dipoles_from_ratio
+    return dipoles_from_ratio(1.0, a)

@@ -463,3 +463,34 @@ def sample_pp_to_l_N(m_N, n: int, coupling: str = "mixing", m_l: float = 0.0,
                                (c.M_W, c.GAMMA_W), density, pair_weights, angular, bound)
     charge = np.where(np.isin(pairs, list(plus)), 1, -1)
     return {"p_N": p1, "p_l": p2, "charge": charge, "weight": np.ones(len(p1)), "pair": pairs}
+
+
+# --- the production row of the benchmark matrix (issue 11, item 8) ---------------------------
+PRODUCTION_COUPLINGS = ("C_NNB", "C_NB", "V_lN")
+
+
+def production_by_coupling(m_N1, m_N2, d_NN=0.0, d_gamma=0.0, a=0.0, U2=0.0,
+                           lepton: str = "e", sqrt_s: float = 14000.0,
+                           majorana: bool = True, cp: str = "same") -> dict:
+    """σ in pb of the three production modes of the seed's 3 × 3 matrix (2405.08877), for a
+    heavy state produced with N₁ or alone:
+
+    ``C_NNB``: pp → N₁N₂ through d_NN;
+    ``C_NB``:  pp → N₂ν + ℓN₂ through the active–sterile dipole of N₂ (d_γ of flavour
+               ``lepton`` with d_Z, d_W from ``a``, 2308.16608 eq. 2.6);
+    ``V_lN``:  pp → W* → ℓN₂ through the mixing |U_ℓN₂|² = ``U2``;
+    plus the same two single-production modes for N₁ (``C_NB_N1``, ``V_lN_N1``, with the
+    same couplings), which is how N₁ is produced in B7/B8-like settings.  Arrays broadcast.
+    """
+    from ...params import dipoles_from_ratio
+    m_l = c.LEPTON_MASS[lepton]
+    d_Z, d_W = dipoles_from_ratio(np.asarray(d_gamma, dtype=np.float64),
+                                  np.asarray(a, dtype=np.float64))
+    d_W = np.nan_to_num(d_W)
+    d_Z = np.nan_to_num(d_Z)
+    out = {"C_NNB": sigma_pp_to_N1N2(m_N1, m_N2, d_NN, sqrt_s, majorana, cp)}
+    for tag, m in (("", m_N2), ("_N1", m_N1)):
+        out[f"C_NB{tag}"] = (sigma_pp_to_N_nu(m, d_gamma, d_Z, sqrt_s)
+                             + sigma_pp_to_l_N_dipole(m, d_W, m_l, sqrt_s))
+        out[f"V_lN{tag}"] = sigma_pp_to_l_N_mixing(m, U2, m_l, sqrt_s)
+    return out
