@@ -13,6 +13,7 @@ import pytest
 from hnlfit import constants as c
 from hnlfit import predict
 from hnlfit.errors import HnlfitError, ParameterError
+from hnlfit.params import dipoles_from_ratio
 from hnlfit.physics.dipole import ee_to_N_nu as ee
 from hnlfit.physics.lhc import lep, partonic as pt, production as prod
 
@@ -414,7 +415,7 @@ def test_lep_sterile_likelihood_no_hnl_and_monotonic():
 
 def test_production_by_coupling_rows():
     out = prod.production_by_coupling(90.0, 100.0, d_NN=1e-6, d_gamma=1e-7, a=1.0, U2=1e-8)
-    dz, dw = (1e-7 * x for x in (lambda r: r)(np.array(pt_params_ratio(1.0))))
+    dz, dw = (1e-7 * x for x in dipoles_from_ratio(1.0, 1.0))
     np.testing.assert_allclose(out["C_NNB"], prod.sigma_pp_to_N1N2(90.0, 100.0, 1e-6), rtol=1e-12)
     np.testing.assert_allclose(out["C_NB"], prod.sigma_pp_to_N_nu(100.0, 1e-7, dz)
                                + prod.sigma_pp_to_l_N_dipole(100.0, dw, c.M_E), rtol=1e-12)
@@ -422,8 +423,3 @@ def test_production_by_coupling_rows():
                                rtol=1e-12)
     zero = prod.production_by_coupling(90.0, 100.0)
     assert all(float(v) == 0.0 for v in zero.values())
-
-
-def pt_params_ratio(a):
-    from hnlfit.params import dipoles_from_ratio
-    return dipoles_from_ratio(1.0, a)
