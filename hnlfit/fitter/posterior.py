@@ -211,6 +211,7 @@ def chain_setup(logpost: "LogPosterior", priors: Mapping[str, Prior], *, nwalker
     with np.errstate(all="ignore"):
         values = logpost.chi2(probe)
     return _clean({
+        "names": list(priors),
         "likelihood": term_fingerprints(logpost.term),
         "probe": probe_hash(values),
         "priors": {n: p.spec() for n, p in priors.items()},
@@ -462,7 +463,7 @@ def load_posterior(backend_path: str | Path, *, burn: int | None = None,
         raise HnlfitError(f"{path} holds no steps yet")
     backend = BlockedChain(path)
     backend.load()
-    priors = parse_priors(setup["priors"])
+    priors = parse_priors({n: setup["priors"][n] for n in setup["names"]})
     return _result_from_backend(backend, priors, setup["fixed"], setup["derived"],
                                 burn=n // 4 if burn is None else burn, thin=thin,
                                 seed=setup["seed"], path=path, nsteps_run=0, elapsed=0.0)
@@ -586,7 +587,7 @@ class PosteriorResult:
                             coords=self.coords, chi2=self.chi2,
                             acceptance=self.acceptance, autocorr=self.autocorr)
 
-    def corner_plot(self, path: str | Path, *, space: str = "sampling", truths=None,
+    def corner_plot(self, path: str | Path, *, space: str = "physical", truths=None,
                     label: str | None = None, **corner_kwargs) -> Path:
         """Corner plot of the flat samples (labels with units), saved atomically."""
         return corner_overlay([self], path, labels=[label] if label else None, space=space,
@@ -599,18 +600,20 @@ class PosteriorResult:
 
 def corner_overlay(results: Sequence[PosteriorResult], path: str | Path, *,
                    labels: Sequence[str] | None = None, colors: Sequence[str] | None = None,
-                   space: str = "sampling", truths=None, title: str = "",
-                   **corner_kwargs) -> Path:
-    """One corner plot with several posteriors overlaid (same variables), saved
-    atomically with :func:`hnlfit.io.save_figure`.
+                   space: str = "physical", truths=None, title: str = "",
+                   regions=None, **region_kwargs) -> Path:
+    """One corner figure with several posteriors overlaid (same variables), saved
+    atomically (:mod:`hnlfit.fitter.posterior_figure`): 68%/95% highest-density regions of
+    the smoothed samples, one colour per posterior, one panel group per value of a
+    discrete variable (a sign), never a sign axis.
 
-    ``space="sampling"`` plots the sampling coordinates (log10 of log-uniform variables,
-    ``u`` of a sign), ``"physical"`` the values.  Each posterior's histograms are
-    normalised, so chains of different length compare.
+    ``space="physical"`` draws log-uniform variables on log axes in their units,
+    ``"sampling"`` as log10 on linear axes.  ``regions`` (from
+    :func:`~hnlfit.fitter.posterior_regions.posterior_regions`) reuses computed regions;
+    otherwise ``region_kwargs`` (bins, smooth, levels, min_samples) go to it.
     """
-    import corner
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
+    from .posterior_figure import corner_figure
+    from .posterior_regions import posterior_regions
 
     if not results:
         raise ValueError("corner_overlay needs at least one posterior")
@@ -620,39 +623,8 @@ def corner_overlay(results: Sequence[PosteriorResult], path: str | Path, *,
             raise ValueError(f"posteriors sample different variables: {names} vs {r.names}")
     if space not in ("sampling", "physical"):
         raise ValueError(f"space must be 'sampling' or 'physical', got {space!r}")
-    data = [r.coords if space == "sampling" else r.samples for r in results]
-    ranges = []
-    for k in range(len(names)):
-        lo = min(float(np.min(d[:, k])) for d in data)
-        hi = max(float(np.max(d[:, k])) for d in data)
-        pad = 0.02 * (hi - lo) if hi > lo else max(abs(lo) * 0.1, 0.5)
-        ranges.append((lo - pad, hi + pad))
-    colors = list(colors or [f"C{i}" for i in range(len(results))])
-    fig = None
-    kw = dict(labels=results[0].labels(space), range=ranges, smooth=None,
-              plot_datapoints=False, levels=(0.68, 0.95), label_kwargs={"fontsize": 11})
-    kw.update(corner_kwargs)
-    for i, d in enumerate(data):
-        fig = corner.corner(d, fig=fig, color=colors[i % len(colors)],
-                            weights=np.full(d.shape[0], 1.0 / d.shape[0]),
-                            truths=truths if i == 0 else None, **kw)
-    # corner scales each diagonal histogram to the first data set drawn; rescale so that
-    # every overlaid (normalised) histogram fits
-    ndim = len(names)
-    bins = kw.get("bins", 20)
-    for k in range(ndim):
-        peak = max(np.histogram(d[:, k], bins=bins, range=ranges[k],
-                                weights=np.full(d.shape[0], 1.0 / d.shape[0]))[0].max()
-                   for d in data)
-        fig.axes[k * ndim + k].set_ylim(0.0, 1.1 * peak)
-    if labels:
-        handles = [Line2D([], [], color=colors[i % len(colors)], label=lab)
-                   for i, lab in enumerate(labels)]
-        fig.legend(handles=handles, loc="upper right", bbox_to_anchor=(0.98, 0.93),
-                   frameon=False, fontsize=12)
-    if title:
-        fig.suptitle(title, x=0.02, y=0.995, ha="left", fontsize=13)
-    try:
-        return io.save_figure(fig, path, dpi=120)
-    finally:
-        plt.close(fig)
+    labels = list(labels) if labels else [f"posterior {i + 1}" for i in range(len(results))]
+    if regions is None:
+        regions = posterior_regions(results, labels, **region_kwargs)
+    return corner_figure(regions, path, colors=colors, space=space, title=title,
+                         truths=truths)
