@@ -13,6 +13,11 @@
 
   A point is excluded at CL where Δχ² exceeds χ²_1(CL) (2.71 at 90%, the two-sided
   Wilks threshold; ``one_sided: true`` gives 1.64).
+* :class:`AstroRatioTerm` (kinds ``sn1987a``, ``stellar_cooling``, ``bbn_thermal``) -- an
+  astrophysical or cosmological quantity over its bound, r(point) = X/X_max (energy-loss
+  rate, γ-ray fluence, ΔN_eff at BBN), as a half-Gaussian: Δχ² = z²_CL r², excluded where
+  r > 1 (hnlfit/physics/lowenergy/{supernova,stellar,cosmology}.py; each YAML entry states
+  its model parameters).
 * :class:`SolarRateLimit` (kind ``solar_rate_limit``) -- an approximate term from a published
   m_N → 0 limit (Borexino): the signal rate in the experiment's recoil window, normalised
   to the rate at the published limit, enters a half-Gaussian as in ``upper_limit``:
@@ -30,7 +35,7 @@ from scipy import stats
 
 from .. import constants as c
 from ..errors import DataError
-from ..physics.lowenergy import solar, xenon
+from ..physics.lowenergy import cosmology, solar, stellar, supernova, xenon
 from ..physics.lowenergy.rates import true_rate_per_eigenstate
 from .terms import Term, one_sided_z
 
@@ -264,9 +269,130 @@ class SolarRateLimit(Term):
                  "chi2": self.chi2(point), "reference": self.reference}]
 
 
+_NUM = {"type": "number"}
+_POS = {"type": "number", "exclusiveMinimum": 0}
+SN_MODEL = {
+    "type": "object",
+    "properties": {
+        "mode": {"enum": ["energy_loss", "gamma_rays"]},
+        "T_MeV": _POS, "rho_g_cm3": _POS, "Y_e": _POS, "R_km": _POS,
+        "eps_max_erg_g_s": _POS, "cooling_s": _POS, "mu_nue_MeV": _NUM,
+        "window_MeV": {"type": "array", "items": _POS, "minItems": 2, "maxItems": 2},
+        "delay_s": _POS, "fluence_limit_cm2": _POS, "distance_kpc": _POS, "r_env_cm": _POS,
+    },
+    "required": ["mode"],
+    "additionalProperties": False,
+}
+STAR_MODEL = {
+    "type": "object",
+    "properties": {"T_K": _POS, "rho_g_cm3": _POS, "Y_e": _POS, "eps_max_erg_g_s": _POS},
+    "required": ["T_K", "rho_g_cm3", "Y_e", "eps_max_erg_g_s"],
+    "additionalProperties": False,
+}
+BBN_MODEL = {
+    "type": "object",
+    "properties": {"T_RH_GeV": _POS, "delta_neff_max": _POS, "t_bbn_s": _POS,
+                   "t_end_s": _POS},
+    "required": ["delta_neff_max"],
+    "additionalProperties": False,
+}
+
+
+def _mu_squares(point):
+    """(μ_e², μ_μ² + μ_τ²) in GeV⁻², μ = 2d."""
+    e = 4.0 * np.asarray(point["d_gamma_e"]) ** 2
+    x = 4.0 * (np.asarray(point["d_gamma_mu"]) ** 2 + np.asarray(point["d_gamma_tau"]) ** 2)
+    return e, x
+
+
+def _sn_ratio(spec: dict):
+    core = supernova.Core(T=spec.get("T_MeV", 30.0) * 1e-3, rho=spec.get("rho_g_cm3", 3e14),
+                          Y_e=spec.get("Y_e", 0.3), R_km=spec.get("R_km", 10.0),
+                          eps_max=spec.get("eps_max_erg_g_s", 1e19),
+                          cooling_s=spec.get("cooling_s", 10.0),
+                          mu_nue=spec.get("mu_nue_MeV", 0.0) * 1e-3)
+    if spec["mode"] == "energy_loss":
+        def ratio(p):
+            eps, esc = supernova.energy_loss(p["m_N"], *_mu_squares(p), core)
+            return eps * esc / core.eps_max
+        return ratio, f"one-zone core T = {1e3 * core.T:g} MeV, rho = {core.rho:.3g}: " \
+                      f"eps < {core.eps_max:.3g} erg/g/s"
+    window = tuple(x * 1e-3 for x in spec.get("window_MeV", [25.0, 100.0]))
+    flim = spec.get("fluence_limit_cm2", 0.6)
+
+    def ratio(p):
+        return supernova.gamma_fluence(p["m_N"], *_mu_squares(p), core, window,
+                                       spec.get("delay_s", 223.0),
+                                       spec.get("distance_kpc", 51.4),
+                                       spec.get("r_env_cm", 3e12)) / flim
+    return ratio, f"photon fluence {window[0] * 1e3:g}-{window[1] * 1e3:g} MeV < {flim:g} cm^-2"
+
+
+def _star_ratio(spec: dict):
+    T = spec["T_K"] * stellar.KELVIN_TO_GEV
+
+    def ratio(p):
+        e, x = _mu_squares(p)
+        return stellar.energy_loss_rate(p["m_N"], e + x, T, spec["rho_g_cm3"],
+                                        spec["Y_e"]) / spec["eps_max_erg_g_s"]
+    return ratio, f"plasmon decay eps < {spec['eps_max_erg_g_s']:g} erg/g/s"
+
+
+def _bbn_ratio(spec: dict):
+    trh = spec.get("T_RH_GeV", np.inf)
+
+    def ratio(p):
+        return cosmology.delta_n_eff_bbn(p, trh, spec.get("t_bbn_s", 1.0),
+                                         spec.get("t_end_s", 180.0)) / spec["delta_neff_max"]
+    return ratio, f"Delta N_eff(BBN) < {spec['delta_neff_max']:g} (T_RH = {trh:g} GeV)"
+
+
+class AstroRatioTerm(Term):
+    """r(point) = X/X_max of an astrophysical/cosmological bound (module doc)."""
+
+    _MODELS = {"sn1987a": (SN_MODEL, _sn_ratio), "stellar_cooling": (STAR_MODEL, _star_ratio),
+               "bbn_thermal": (BBN_MODEL, _bbn_ratio)}
+
+    def __init__(self, entry: dict):
+        schema_, make = self._MODELS[entry["kind"]]
+        spec = _validate(entry, "model", schema_)
+        self.name = entry["name"]
+        self.reference = entry.get("_reference", "")
+        self.cl = float(entry.get("cl", 0.90))
+        self.z = one_sided_z(self.cl)
+        self._ratio, self._describe = make(spec)
+
+    @property
+    def parameters(self) -> set[str]:
+        return {"m_N", "d_gamma_e", "d_gamma_mu", "d_gamma_tau"}
+
+    def ratio(self, point):
+        return np.nan_to_num(np.asarray(self._ratio(point), dtype=np.float64), nan=0.0)
+
+    def pull_at(self, point):
+        return self.z * self.ratio(point)
+
+    def chi2(self, point):
+        return self.pull_at(point) ** 2
+
+    def exclusion_z(self, cl: float = 0.90) -> float:
+        return self.z
+
+    def describe(self) -> str:
+        return self._describe
+
+    def breakdown(self, point):
+        return [{"term": self.name, "observable": None, "data": self.describe(),
+                 "prediction": self.ratio(point), "pull": self.pull_at(point),
+                 "chi2": self.chi2(point), "reference": self.reference}]
+
+
 def build(entry: dict, reference: str) -> Term:
-    """The term of a ``solar_spectrum`` or ``solar_rate_limit`` entry."""
+    """The term of a ``solar_spectrum``, ``solar_rate_limit``, ``sn1987a``,
+    ``stellar_cooling`` or ``bbn_thermal`` entry."""
     entry = {**entry, "_reference": reference}
     if entry["kind"] == "solar_spectrum":
         return SolarSpectrumTerm(entry)
-    return SolarRateLimit(entry)
+    if entry["kind"] == "solar_rate_limit":
+        return SolarRateLimit(entry)
+    return AstroRatioTerm(entry)

@@ -32,7 +32,8 @@ from ..observables.context import evaluation
 from ..params import suggest
 from . import schema
 from .schema import reference_text  # noqa: F401  (part of this module's interface)
-from .terms import (AsymmetricGaussian, Combined, Gaussian, PoissonCount, PyhfCount, Term,
+from .terms import (AsymmetricGaussian, Combined, Gaussian, PiecewiseLinear, PoissonCount,
+                    PyhfCount, Term,
                     UpperLimit, counting_spec)
 
 DATA_ROOT = resources.files("hnlfit.likelihoods") / "data"
@@ -189,7 +190,8 @@ def build_term(entry: dict) -> Term:
     if kind == "ckm_first_row":
         from .ckm import ckm_term
         return ckm_term(entry)
-    if kind in ("solar_spectrum", "solar_rate_limit"):
+    if kind in ("solar_spectrum", "solar_rate_limit", "sn1987a", "stellar_cooling",
+                "bbn_thermal"):
         from .lowenergy import build
         return build(entry, common["reference"])
     common.update(observable=entry["observable"],
@@ -240,10 +242,12 @@ class TableUpperLimit(UpperLimit):
         ev = evaluation(point)
         m = ev["m_N"]
         inside = (m >= self.masses[0]) & (m <= self.masses[-1])
-        # ln m_N once per evaluation (both flavours' tables); np.interp holds the edge
-        # values beyond the table, exactly as clipping m_N to the table would
+        # ln m_N once per evaluation (both flavours' tables); the table holds its edge
+        # values beyond its range, exactly as clipping m_N to the table would
         log_m = ev.shared(("log", "m_N"), lambda: np.log(m))
-        lim = np.exp(np.interp(log_m, np.log(self.masses), np.log(self.limits)))
+        if "_log_table" not in self.__dict__:   # np.interp without a search per point
+            self._log_table = PiecewiseLinear(np.log(self.masses), np.log(self.limits))
+        lim = np.exp(self._log_table(log_m))
         return np.where(inside, self.z * np.abs(pred) / lim, 0.0)
 
     def pull_at(self, point):

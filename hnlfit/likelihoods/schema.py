@@ -71,6 +71,8 @@ MEASUREMENT = {
         # validates the detector / limit blocks)
         _kind("solar_spectrum", ["detector"], {"detector": {"type": "object"}}),
         _kind("solar_rate_limit", ["limit"], {"limit": {"type": "object"}}),
+        *[_kind(k, ["model"], {"model": {"type": "object"}})
+          for k in ("sn1987a", "stellar_cooling", "bbn_thermal")],
     ]
 }
 

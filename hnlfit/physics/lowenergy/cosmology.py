@@ -58,3 +58,32 @@ def delta_n_eff(point):
     t = decoupling_temperature(point)
     g = g_star_s(np.minimum(t, 1e3))
     return np.where(np.isfinite(t), np.minimum((10.75 / g) ** (4.0 / 3.0), 1.0), 0.0)
+
+
+def temperature_at(t_s):
+    """Photon temperature (GeV) at time t (s) in the radiation era after e± annihilation
+    began, T ≈ 0.86 MeV (1 s / t)^{1/2} (g_* = 10.75; t = 0.301 g_*^{-1/2} M_Pl/T²)."""
+    return 0.86e-3 / np.sqrt(np.asarray(t_s, dtype=np.float64))
+
+
+def delta_n_eff_bbn(point, T_RH_GeV: float = np.inf, t_bbn_s: float = 1.0,
+                    t_end_s: float = 180.0):
+    """Effective extra radiation of a thermalised N during BBN (approximation):
+
+        ΔN_eff^BBN = ΔN_eff(T_dec) · exp(−t_BBN/τ_N) · √(1 + (m_N/(3.15 T_N(t*)))²),
+
+    zero unless T_dec < T_RH (the N was never in equilibrium otherwise); T_N = T (10.75/
+    g_*s(T_dec))^{1/3} is the N temperature and t* = clip(τ_N, t_BBN, t_end) the time its
+    energy density matters most.  The √ factor is the energy per particle over the massless
+    value.  Not included: photodisintegration and η shifts from decays after BBN
+    (τ_N ≳ 10⁴ s), which strengthen the bound for heavy long-lived N."""
+    t_dec = decoupling_temperature(point)
+    dn = delta_n_eff(point)
+    tau = lifetime_s(point)
+    m = np.asarray(point["m_N"], dtype=np.float64)
+    t_star = np.clip(tau, t_bbn_s, t_end_s)
+    T_N = temperature_at(t_star) * (10.75 / g_star_s(np.minimum(t_dec, 1e3))) ** (1 / 3)
+    heavy = np.sqrt(1.0 + (m / (3.15 * T_N)) ** 2)
+    with np.errstate(over="ignore", invalid="ignore"):
+        alive = np.exp(-t_bbn_s / tau)
+    return np.where(t_dec < T_RH_GeV, dn * alive * heavy, 0.0)
