@@ -86,7 +86,29 @@ def _specs() -> dict[str, ParamSpec]:
     return {p.name: p for p in s}
 
 
-PARAMETERS: dict[str, ParamSpec] = _specs()
+def _uv_specs() -> dict[str, ParamSpec]:
+    """Parameters of the UV models in hnlfit/models (issue 12): masses and real couplings.
+
+    Couplings are bounded by perturbativity, |coupling| <= sqrt(4 pi), as declared ranges.
+    """
+    pert = math.sqrt(4.0 * math.pi)
+    mass = [("m_E", "vector-like lepton E ~ (1,1)_-1 mass (2405.08877)"),
+            ("m_phi", "singly charged scalar phi ~ (1,1)_-1 mass (2405.08877)"),
+            ("m_LQ", "scalar leptoquark S_1 ~ (3bar,1,1/3) mass (seed 001)")]
+    coup = [(f"Y_E_{f}", f"Yukawa L-bar_{f} H E_R (2405.08877)") for f in FLAVOURS]
+    coup += [(f"f_{ab}", f"antisymmetric L-bar f L-tilde phi coupling f_{ab} (2405.08877)")
+             for ab in ("emu", "etau", "mutau")]
+    coup += [(f"h_{i}", f"N-bar_{i} h E_L phi* coupling (2405.08877)") for i in (1, 2)]
+    coup += [(f"hp_{i}", f"N-bar^c_{i} h' E_R phi* coupling (2405.08877)") for i in (1, 2)]
+    coup += [("y_1", "S_1 coupling b-bar_R^c N_R S_1 (seed 001)"),
+             ("y_2", "S_1 coupling Q-bar_L^3 L^c S_1^dagger (seed 001)"),
+             ("yp_1", "S_1 coupling t-bar_R^c e_R S_1 (seed 001, muon g-2)")]
+    s = [ParamSpec(n, "GeV", d, 0.0, math.inf, strict_lower=True) for n, d in mass]
+    s += [ParamSpec(n, "1", d, -pert, pert, default=0.0, coupling=True) for n, d in coup]
+    return {p.name: p for p in s}
+
+
+PARAMETERS: dict[str, ParamSpec] = {**_specs(), **_uv_specs()}
 COUPLINGS = tuple(n for n, p in PARAMETERS.items() if p.coupling)
 
 

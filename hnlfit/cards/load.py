@@ -84,6 +84,7 @@ _COMMON = {
         "n": {"type": "integer", "minimum": 2}, "nsteps": {"type": "integer", "minimum": 1},
         "nwalkers": {"type": "integer", "minimum": 4}, "burn": {"type": "integer", "minimum": 0}},
         "additionalProperties": False},
+    "model": {"type": "string"},   # a UV model of hnlfit.models: its parameters map onto the EFT
 }
 PLANE = {
     "type": "object",

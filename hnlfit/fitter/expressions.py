@@ -270,11 +270,18 @@ def split_parameters(values: Mapping[str, object]) -> dict:
     return {k: v for k, v in values.items() if k in PARAMETERS}
 
 
-def build_point(values: Mapping[str, object], derived: Mapping[str, str] | None = None):
-    """Resolve ``derived`` on top of ``values``, drop auxiliary variables, make a Point."""
+def build_point(values: Mapping[str, object], derived: Mapping[str, str] | None = None,
+                model=None):
+    """Resolve ``derived`` on top of ``values``, drop auxiliary variables, make a Point;
+    with ``model`` (a name in :mod:`hnlfit.models`), its UV parameters are first mapped onto
+    the EFT parameters (a run card's ``model:`` key)."""
     from ..params import make_point
 
-    return make_point(**split_parameters(resolve(values, derived)))
+    params = split_parameters(resolve(values, derived))
+    if model is not None:
+        from .. import models
+        params = models.apply(model, params)
+    return make_point(**params)
 
 
 def valid_mask(values: Mapping[str, object], size: int) -> np.ndarray:
