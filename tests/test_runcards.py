@@ -25,6 +25,12 @@ def test_every_run_card_in_quick_mode(card, tmp_path):
         assert f.exists() and f.stat().st_size > 0, f
     meta = json.loads((folder / f"{card.stem}.json").read_text())
     assert meta["card"]["name"] == card.stem
+    tables = {"plane": ("_contours.json", "_contours.csv", "_limits.csv", "_hepdata.tar.gz"),
+              "curves": ("_curves.csv",)}.get(meta["card"]["kind"], ())
+    for suffix in tables:                            # limits as data beside the figure
+        assert (folder / f"{card.stem}{suffix}").stat().st_size > 0, suffix
+    if meta["card"]["kind"] == "plane":
+        assert meta["limits"] and all("regions" in lim for lim in meta["limits"])
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temp files left
     assert res["summary"]["outputs"]
 

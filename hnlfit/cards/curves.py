@@ -26,7 +26,7 @@ def run_curves(card: dict, outdir: Path, progress: bool = True) -> dict:
     t0 = time.perf_counter()
     x = axis_values(card["x"])
     panels_in = card.get("panels") or [{"title": "", "fixed": {}}]
-    bar = card_progress(card, len(panels_in) * (len(card["curves"]) + 1) + 6, progress)
+    bar = card_progress(card, len(panels_in) * (len(card["curves"]) + 1) + 5, progress)
     panels_out, arrays, summary = [], {"x": x}, []
     for ip, panel in enumerate(panels_in):
         bar.set_postfix_str(f"curves of panel {ip + 1}/{len(panels_in)}")
