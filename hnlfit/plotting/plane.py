@@ -8,8 +8,8 @@ level, the widest lightest) or ``eft_invalid`` (opaque dark grey on top, as the 
 "dark gray area": nothing drawn there is a valid EFT prediction).  Geometry (lines and polygons in
 parameter units) comes from :mod:`hnlfit.cards.regions`.
 
-The drawn range is the card's grid cut to where the content is (every boundary line and
-band, padded), unless the card's axis gives ``view: [min, max]``; all panels share it.
+The drawn range is the card's grid cut to where the content is (the projections and bands,
+or the exclusions of a card without either; padded), unless the card's axis gives ``view: [min, max]``; all panels share it.
 """
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def plane_figure(panels: list[dict], x: np.ndarray, y: np.ndarray, xaxis: dict, 
         fig.legend(handles=list(legend.values()), labels=labels, loc="outside lower center",
                    ncol=_legend_columns(labels, w), handlelength=2.2, columnspacing=1.2)
         if title or reference:
-            chars = int(w * 13)
+            chars = int(w * 14)
             text = wrap_text(title, chars) if title else ""
             if reference:
                 text += ("\n" if text else "") + wrap_text(f"({reference})", chars)
@@ -157,16 +157,21 @@ def _draw_panel(ax, panel: dict, legend: dict) -> None:
 
 def _view(axis: dict, grid: np.ndarray, panels: list[dict], col: int) -> tuple[float, float]:
     """The drawn range of one axis: the card's ``view``, else the grid cut to the content
-    (boundary lines of every layer but the EFT line, and the band fills), padded by PAD of
-    the content's span (in log10 on a log axis)."""
+    (boundary lines of the projections and bands, or of every exclusion in a card without
+    either, and the band fills), padded by PAD of the content's span (in log10 on a log
+    axis)."""
     if axis.get("view"):
         lo, hi = axis["view"]
         return float(lo), float(hi)
     log = bool(axis.get("log"))
+    kinds = {layer["kind"] for panel in panels for layer in panel["layers"]}
+    # the content: projections and bands where the card has any (the current exclusions are
+    # then context), else every exclusion
+    content = ({"projection", "band"} & kinds) or (kinds - {"eft_invalid"})
     vals = []
     for panel in panels:
         for layer in panel["layers"]:
-            if layer["kind"] == "eft_invalid":
+            if layer["kind"] not in content:
                 continue
             for _, geo in layer["regions"]:
                 vals.extend(ln[:, col] for ln in geo.lines)
