@@ -511,14 +511,19 @@ def cmd_lhc(args) -> int:
     if args.action == "generate":
         from .physics.lhc.generate_luminosities import main as generate_main
         return generate_main(args.rest)
+    if args.action == "benchmarks":      # the seed-000 3x3 matrix, computed (issue 11 item 8)
+        from .physics.lhc.benchmarks import format_matrix, matrix
+        print(format_matrix(matrix()))
+        return 0
     from .physics.lhc.luminosity import describe
     print(describe())
     return 0
 
 
 def _add_lhc_parser(sub) -> None:
-    s = sub.add_parser("lhc", help="LHC parton luminosities: generate (from pythia8mc) | info")
-    s.add_argument("action", choices=["generate", "info"])
+    s = sub.add_parser("lhc", help="LHC parton luminosities: generate (from pythia8mc) | info; "
+                                   "benchmarks: the seed-000 3x3 matrix")
+    s.add_argument("action", choices=["generate", "info", "benchmarks"])
     s.add_argument("rest", nargs=argparse.REMAINDER,
                    help="options of `generate` (see `hnlfit lhc generate --help`)")
     s.set_defaults(func=cmd_lhc)
