@@ -24,9 +24,10 @@ MU_REF = 1e-11                  # μ_B
 # e± 10.75, + μ± 14.25, + π 17.25 below the QCD transition (taken at 0.2 GeV), u d s g 61.75,
 # + c τ 75.75, + b 86.25, + W Z 96.25 (approximately), + t h 106.75); interpolated
 # log-linearly between the thresholds (accurate to ~10% near the QCD transition only).
-_GSTAR_T = np.array([1e-4, 5e-4, 0.03, 0.1, 0.14, 0.2, 1.2, 4.0, 80.0, 170.0, 1e3])
-_GSTAR = np.array([3.91, 10.75, 10.75, 14.25, 17.25, 61.75, 75.75, 86.25, 96.25, 106.75,
-                   106.75])
+# Below ~1 MeV an N still in equilibrium shares the neutrinos' temperature (ΔN_eff = 1), so
+# the table stays at 10.75 there (the 3.91 of photons alone is never used).
+_GSTAR_T = np.array([1e-4, 0.03, 0.1, 0.14, 0.2, 1.2, 4.0, 80.0, 170.0, 1e3])
+_GSTAR = np.array([10.75, 10.75, 14.25, 17.25, 61.75, 75.75, 86.25, 96.25, 106.75, 106.75])
 
 
 def mu_eff_sq(point):
