@@ -26,6 +26,9 @@ def atomic_path(path: str | Path, suffix: str = "") -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp_path, 0o666 & ~mask)      # mkstemp makes 0600 whatever the umask
         os.replace(tmp_path, path)
     finally:
         tmp_path.unlink(missing_ok=True)
