@@ -23,9 +23,28 @@ _FLAV = ("m_E", "m_phi", "Y_E_e", "Y_E_mu", "Y_E_tau", "f_emu", "f_etau", "f_mut
 def _full(x, p: Point) -> np.ndarray:
     return np.broadcast_to(np.asarray(x, dtype=np.float64), p.shape).copy()
 
+_COUPLINGS = ("Y_E_e", "Y_E_mu", "Y_E_tau", "f_emu", "f_etau", "f_mutau", "h_1", "h_2", "hp_1", "hp_2")
+
+
+def uncoupled(sm: float):
+    """Decorator: at a point that gives none of the model's couplings the observable is its SM
+    value (the new particles do not couple), so their masses are not needed there."""
+    import functools
+
+    def wrap(func):
+        @functools.wraps(func)
+        def inner(p: Point, **kw):
+            if not any(p.has(n) for n in _COUPLINGS):
+                return np.full(p.shape, sm)
+            return func(p, **kw)
+        return inner
+    return wrap
+
+
 
 @observable("uv_d_NN", unit="GeV^-1", tex=r"d_{NN\gamma}", params=_PARAMS,
             refs=(f"{_REF}: d_NN = 2 c_w C_NNB^(5)12",), sm=0.0)
+@uncoupled(0.0)
 def uv_d_NN(p: Point) -> np.ndarray:
     """Sterile-sterile dipole the model predicts, e (h'_1 h_2 - h_1 h'_2) f(r)/(32 pi^2 m_E)."""
     return _full(vs.d_NN(p), p)
@@ -35,6 +54,7 @@ def _make_d_gamma(flavour: str):
     @observable(f"uv_d_gamma_{flavour}", unit="GeV^-1", tex=rf"d_\gamma^{{\{flavour}}}"
                 if flavour != "e" else r"d_\gamma^{e}", params=_PARAMS,
                 refs=(f"{_REF}: d_gamma = 4 v c_w C_NB/(3 sqrt2)",), sm=0.0)
+    @uncoupled(0.0)
     def obs(p: Point) -> np.ndarray:
         """Active-sterile (N_1) photon dipole e v Sum_b f_ab Y^b h'_1 f(r)/(sqrt2 16 pi^2 m_E^2)."""
         return _full(vs.d_gamma(p, flavour), p)
@@ -50,6 +70,7 @@ def _make_radiative(i: str, j: str):
     @observable(f"uv_br_{i}_to_{j}_gamma", unit="1", tex=rf"BR(\{i}\to {j}\gamma)"
                 if j == "e" else rf"BR(\{i}\to\{j}\gamma)", params=_FLAV,
                 refs=(f"{_REF}", "Leveille, Nucl. Phys. B137 (1978) 63", _KO), sm=0.0)
+    @uncoupled(0.0)
     def obs(p: Point) -> np.ndarray:
         """phi-nu loop: alpha |Sum_a f_ai f_aj|^2/(48 pi G_F^2 m_phi^4) x BR(l_i -> l_j nu nu)."""
         return _full(clfv.br_radiative(i, vs.phi_loop_dipole(p, i, j)), p)
@@ -63,6 +84,7 @@ for _i, _j in (("mu", "e"), ("tau", "mu"), ("tau", "e")):
 # --- three-body decays (tree-level Z + photon dipole) ---------------------------------
 @observable("uv_br_mu_to_3e", unit="1", tex=r"BR(\mu\to 3e)", params=_FLAV,
             refs=(_REF, "0803.4008 (C_Hl matching)", _KO), sm=0.0)
+@uncoupled(0.0)
 def uv_br_mu_to_3e(p: Point) -> np.ndarray:
     """Z exchange with eps_emu = v^2 Y^e Y^mu/(4 m_E^2) plus the phi-loop dipole."""
     return _full(clfv.br_three_same("mu", "e", vs.eps_Z(p, "e", "mu"),
@@ -71,6 +93,7 @@ def uv_br_mu_to_3e(p: Point) -> np.ndarray:
 
 @observable("uv_br_tau_to_3mu", unit="1", tex=r"BR(\tau\to 3\mu)", params=_FLAV,
             refs=(_REF, "0803.4008 (C_Hl matching)", _KO), sm=0.0)
+@uncoupled(0.0)
 def uv_br_tau_to_3mu(p: Point) -> np.ndarray:
     """Z exchange with eps_mutau plus the phi-loop dipole."""
     return _full(clfv.br_three_same("tau", "mu", vs.eps_Z(p, "mu", "tau"),
@@ -79,6 +102,7 @@ def uv_br_tau_to_3mu(p: Point) -> np.ndarray:
 
 @observable("uv_br_tau_to_3e", unit="1", tex=r"BR(\tau\to 3e)", params=_FLAV,
             refs=(_REF, "0803.4008 (C_Hl matching)", _KO), sm=0.0)
+@uncoupled(0.0)
 def uv_br_tau_to_3e(p: Point) -> np.ndarray:
     """Z exchange with eps_etau plus the phi-loop dipole."""
     return _full(clfv.br_three_same("tau", "e", vs.eps_Z(p, "e", "tau"),
@@ -87,6 +111,7 @@ def uv_br_tau_to_3e(p: Point) -> np.ndarray:
 
 @observable("uv_br_tau_to_mu_ee", unit="1", tex=r"BR(\tau^-\to\mu^- e^+ e^-)", params=_FLAV,
             refs=(_REF, "0803.4008 (C_Hl matching)", _KO, "hep-ph/0404211"), sm=0.0)
+@uncoupled(0.0)
 def uv_br_tau_to_mu_ee(p: Point) -> np.ndarray:
     """Z exchange with eps_mutau (Z -> e e) plus the phi-loop tau -> mu gamma* dipole."""
     return _full(clfv.br_three_mixed("tau", "mu", "e", vs.eps_Z(p, "mu", "tau"),
@@ -96,6 +121,7 @@ def uv_br_tau_to_mu_ee(p: Point) -> np.ndarray:
 @observable("uv_br_tau_to_e_mumu", unit="1", tex=r"BR(\tau^-\to e^- \mu^+ \mu^-)",
             params=_FLAV, refs=(_REF, "0803.4008 (C_Hl matching)", _KO, "hep-ph/0404211"),
             sm=0.0)
+@uncoupled(0.0)
 def uv_br_tau_to_e_mumu(p: Point) -> np.ndarray:
     """Z exchange with eps_etau (Z -> mu mu) plus the phi-loop tau -> e gamma* dipole."""
     return _full(clfv.br_three_mixed("tau", "e", "mu", vs.eps_Z(p, "e", "tau"),
@@ -104,6 +130,7 @@ def uv_br_tau_to_e_mumu(p: Point) -> np.ndarray:
 
 @observable("uv_cr_mue_au", unit="1", tex=r"CR(\mu\,\mathrm{Au}\to e\,\mathrm{Au})",
             params=_FLAV, refs=(_REF, "hep-ph/0203110 eq. 14 (Kitano-Koike-Okada)"), sm=0.0)
+@uncoupled(0.0)
 def uv_cr_mue_au(p: Point) -> np.ndarray:
     """mu-e conversion in gold over muon capture: Z exchange (eps_emu) plus the dipole."""
     return _full(clfv.cr_mue_gold(vs.eps_Z(p, "e", "mu"), vs.phi_loop_dipole(p, "mu", "e")), p)
@@ -123,6 +150,7 @@ _LFU = {"uv_lfu_gmu_ge": (("tau", "mu"), ("tau", "e"), r"g_\mu/g_e"),
 def _make_lfu(name, num, den, tex):
     @observable(name, unit="1", tex=tex, params=_FLAV,
                 refs=(_REF, "HFLAV 2206.07501 Sec. 3 (definition as amplitude ratios)"), sm=1.0)
+    @uncoupled(1.0)
     def obs(p: Point) -> np.ndarray:
         """Ratio of charged-current amplitudes (1 + w_num)/(1 + w_den), w = -eps - eps + delta."""
         return _full(clfv.lfu_ratio(_w(p, *num), _w(p, *den)), p)
@@ -138,6 +166,7 @@ def _make_zwidth(a: str):
                 tex=rf"\Gamma(Z\to {a}{a})/\Gamma_\mathrm{{SM}}" if a == "e" else
                 rf"\Gamma(Z\to\{a}\{a})/\Gamma_\mathrm{{SM}}", params=_FLAV,
                 refs=(_REF, "0803.4008", "hep-ex/0509008 (LEP Z-pole)"), sm=1.0)
+    @uncoupled(1.0)
     def obs(p: Point) -> np.ndarray:
         """Z -> l l width over the SM with g_L -> g_L + eps_aa and G_F from muon decay."""
         dg = _w(p, "mu", "e")
@@ -159,6 +188,7 @@ def _nonzero(p: Point, names) -> np.ndarray:
 
 @observable("uv_inv_m_E", unit="GeV^-1", tex=r"1/m_E", params=_PARAMS,
             refs=("2405.08877 (recast of the ATLAS slepton search: m_E > 200 GeV)",), sm=0.0)
+@uncoupled(0.0)
 def uv_inv_m_E(p: Point) -> np.ndarray:
     """1/m_E where E decays (some of Y_E, h, h' nonzero), else 0: the LHC bound m_E > 200 GeV
     assumes E -> N phi -> l nu N / l Z, which need a coupling."""
@@ -168,6 +198,7 @@ def uv_inv_m_E(p: Point) -> np.ndarray:
 
 @observable("uv_inv_m_phi", unit="GeV^-1", tex=r"1/m_\phi", params=_FLAV,
             refs=("2405.08877 (recast of the ATLAS slepton search: m_phi > 200 GeV)",), sm=0.0)
+@uncoupled(0.0)
 def uv_inv_m_phi(p: Point) -> np.ndarray:
     """1/m_phi where phi -> l nu is open (some f_ab nonzero), else 0."""
     on = _nonzero(p, ("f_emu", "f_etau", "f_mutau"))
@@ -177,6 +208,7 @@ def uv_inv_m_phi(p: Point) -> np.ndarray:
 @observable("uv_lep_monophoton_phi", unit="GeV^-1", tex=r"|f_{e\mu}|^2/m_\phi",
             params=("m_phi", "f_emu"),
             refs=("2405.08877 (LEP mono-photon recast: m_phi/|f_emu|^2 > 350 GeV)",), sm=0.0)
+@uncoupled(0.0)
 def uv_lep_monophoton_phi(p: Point) -> np.ndarray:
     """|f_emu|^2/m_phi, bounded by LEP e+e- -> nu nu gamma through t-channel phi."""
     return _full(np.asarray(p["f_emu"]) ** 2 / np.asarray(p["m_phi"]), p)
