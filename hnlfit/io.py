@@ -104,8 +104,9 @@ def read_yaml(path: str | Path, what: str = "file"):
 
 
 def write_json(path: str | Path, data: Any) -> Path:
+    """Strict JSON (NaN/inf as null, listed under ``non_finite_as_null``), written atomically."""
     with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(data, indent=2, default=_jsonable) + "\n")
+        tmp.write_text(dumps_json(data, indent=2) + "\n")
     return Path(path)
 
 
