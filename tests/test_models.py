@@ -232,3 +232,16 @@ def test_example_toy_model(tmp_path):
     mod.test_toy_model_maps_onto_the_eft()
     mod.test_toy_model_bad_input()
     mod.test_toy_card_runs(tmp_path)
+
+
+def test_card_with_unknown_model(tmp_path):
+    from hnlfit.cards import run_card
+
+    card = tmp_path / "bad.yaml"
+    card.write_text("kind: plane\nname: bad\nmodel: vll_scalr\ndataset: uv_current\n"
+                    "x: {name: m_E, min: 300.0, max: 1000.0, n: 3}\n"
+                    "y: {name: Y_E_e, min: 0.1, max: 1.0, n: 3}\nfixed: {m_phi: 500.0}\n"
+                    "layers: [{kind: excluded, measurement: uv_mu_to_3e}]\n")
+    with pytest.raises(ParameterError, match="unknown model 'vll_scalr'.*vll_scalar"):
+        run_card(card, tmp_path / "out", quick=True, progress=False)
+    assert not (tmp_path / "out" / "bad").exists() or not any((tmp_path / "out" / "bad").iterdir())
