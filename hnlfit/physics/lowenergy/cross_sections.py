@@ -106,3 +106,18 @@ def dsigma_dT_nucleus(E, T, m_N, mu, Z, A, m_nucleus):
     T = np.asarray(T, dtype=np.float64)
     ff = helm_form_factor(np.sqrt(2.0 * m_nucleus * np.maximum(T, 0.0)), A)
     return Z * Z * ff * ff * dsigma_dT_point(E, T, m_N, mu, m_nucleus, spin="zero")
+
+
+SIN2_THETA_W_LOW_Q = 0.23857   # MSbar sin²θ_W at Q → 0, PDG 2022 EW review (eq. 10.11 vicinity)
+
+
+def dsigma_dT_cevns(E, T, Z, N, A, m_nucleus):
+    """Standard-Model coherent elastic ν–nucleus scattering (any flavour), GeV⁻³:
+    G_F² m_A Q_W²/(4π) (1 − m_A T/(2E²) − T/E) F_Helm², Q_W = N − (1 − 4 sin²θ_W) Z
+    (Freedman 1974; e.g. XENONnT arXiv:2408.02877 uses the same leading form)."""
+    E, T = np.asarray(E, dtype=np.float64), np.asarray(T, dtype=np.float64)
+    qw = N - (1.0 - 4.0 * SIN2_THETA_W_LOW_Q) * Z
+    kin = 1.0 - m_nucleus * T / (2.0 * E * E) - T / E
+    ff = helm_form_factor(np.sqrt(2.0 * m_nucleus * np.maximum(T, 0.0)), A)
+    val = c.G_FERMI ** 2 * m_nucleus * qw * qw / (4.0 * np.pi) * kin * ff * ff
+    return np.where(kin > 0, val, 0.0)
