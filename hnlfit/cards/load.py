@@ -97,6 +97,10 @@ PLANE = {
                                              "derived": {"type": "object"}},
             "additionalProperties": False}},
         "layers": {"type": "array", "items": _LAYER, "minItems": 1},
+        # at most this many fine sub-intervals per grid interval when contours are refined
+        "refine": {"type": "object", "properties": {
+            "x": {"type": "integer", "minimum": 1}, "y": {"type": "integer", "minimum": 1}},
+            "additionalProperties": False},
     },
     "required": ["kind", "name", "dataset", "x", "y", "layers"],
     "additionalProperties": False,

@@ -44,8 +44,11 @@ def run_plane(card: dict, outdir: Path, progress: bool = True) -> dict:
     panels_in = card.get("panels") or [{"title": "", "fixed": {}}]
     layers = card["layers"]
     quick = bool(card.get("_quick", False))
-    k = min(refinement_factor(len(x), REFINE_TARGET[quick]),
-            refinement_factor(len(y), REFINE_TARGET[quick]))
+    # fine sub-intervals per coarse interval on each axis; a card's `refine: {x:, y:}` caps
+    # them (fewer in x where each new mass costs a table)
+    cap = card.get("refine", {})
+    k = tuple(min(refinement_factor(len(a), REFINE_TARGET[quick]), int(cap.get(ax, 24)))
+              for a, ax in ((x, "x"), (y, "y")))
     n_steps = len(panels_in) * len(layers) * (SCAN_CHUNKS + 1) + len(panels_in) + 6
     bar = card_progress(card, n_steps, progress)
     builders = [_builder(layer, entries, card, extra) for layer in layers]

@@ -7,7 +7,9 @@ the grid: a field that jumps (a published curve's upper edge, the end of a table
 is cut at the nearest grid line, and a coarse grid gives a staircase.  :func:`refine_field`
 therefore
 
-1. builds a finer grid, ``factor`` sub-intervals per coarse interval, uniform in log10 of
+1. builds a finer grid, ``factor`` sub-intervals per coarse interval (one number, or one per
+   axis ``(kx, ky)``: fewer in x where each new x costs a table, e.g. a far detector's
+   per-mass tables), uniform in log10 of
    each log axis (so the lines are straight where the physics is a power law);
 2. fills it by bilinear interpolation of the coarse field (exact enough away from a boundary:
    a cell whose four corners are on one side of every level keeps no boundary);
@@ -15,7 +17,7 @@ therefore
    crosses, and repeats for neighbouring cells that the refined values show to be crossed,
    until no crossed cell is left unrefined.
 
-The cost is ``(factor + 1)**2`` evaluations per boundary cell, a fraction of the grid.
+The cost is ``(kx + 1) (ky + 1)`` evaluations per boundary cell, a fraction of the grid.
 :func:`region_geometry` turns a refined field into boundary lines and filled polygons
 (contourpy, in log10 space, mapped back), and :func:`first_interval` gives, for every x of
 the coarse grid, the first y interval inside the region (the per-mass limit tables).
@@ -41,7 +43,8 @@ def refinement_factor(n: int, target: int) -> int:
 class Refined:
     """A field on the fine grid: ``u``/``v`` are the fine axes in plotting space (log10 of
     a log axis), ``x``/``y`` the same in parameter units, ``field`` has shape
-    ``(len(u), len(v))``; ``factor`` fine intervals per coarse one; ``n_exact`` the number of
+    ``(len(u), len(v))``; ``factor`` = (kx, ky) fine intervals per coarse one; ``n_exact`` the
+    number of
     exact evaluations spent on the refinement."""
 
     u: np.ndarray
@@ -49,7 +52,7 @@ class Refined:
     field: np.ndarray
     log_x: bool
     log_y: bool
-    factor: int
+    factor: tuple[int, int]
     n_exact: int
 
     @property
@@ -79,46 +82,46 @@ def _bilinear(u, v, f, uf, vf) -> np.ndarray:
     return interp(np.stack([U.ravel(), V.ravel()], axis=-1)).reshape(U.shape)
 
 
-def _crossed_cells(ff: np.ndarray, levels, k: int) -> np.ndarray:
+def _crossed_cells(ff: np.ndarray, levels, kx: int, ky: int) -> np.ndarray:
     """Coarse cells (nx-1, ny-1) in which some fine cell has corners on both sides of a
     level."""
-    nxc, nyc = (ff.shape[0] - 1) // k, (ff.shape[1] - 1) // k
+    nxc, nyc = (ff.shape[0] - 1) // kx, (ff.shape[1] - 1) // ky
     crossed = np.zeros((nxc, nyc), dtype=bool)
     for lev in levels:
         s = ff > lev
         c = s[:-1, :-1]
         mixed = (c != s[1:, :-1]) | (c != s[:-1, 1:]) | (c != s[1:, 1:])
-        crossed |= mixed.reshape(nxc, k, nyc, k).any(axis=(1, 3))
+        crossed |= mixed.reshape(nxc, kx, nyc, ky).any(axis=(1, 3))
     return crossed
 
 
 def refine_field(evaluate: Callable[[np.ndarray, np.ndarray], np.ndarray], x, y, coarse,
-                 levels, *, log_x: bool, log_y: bool, factor: int,
+                 levels, *, log_x: bool, log_y: bool, factor,
                  max_passes: int = 8) -> Refined:
     """Refine ``coarse`` (shape (len(x), len(y))) near ``levels`` (see the module text).
 
     ``evaluate(xs, ys)`` returns the exact field at 1-d arrays of points (parameter units).
     """
     u, v = _space(x, log_x), _space(y, log_y)
-    k = int(factor)
+    kx, ky = (int(factor), int(factor)) if np.ndim(factor) == 0 else map(int, factor)
     coarse = np.asarray(coarse, dtype=np.float64)
-    if k <= 1:
-        return Refined(u, v, coarse.copy(), log_x, log_y, 1, 0)
-    uf, vf = _fine_axis(u, k), _fine_axis(v, k)
+    if kx <= 1 and ky <= 1:
+        return Refined(u, v, coarse.copy(), log_x, log_y, (1, 1), 0)
+    uf, vf = _fine_axis(u, kx), _fine_axis(v, ky)
     ff = _bilinear(u, v, coarse, uf, vf)
-    ff[::k, ::k] = coarse                      # the coarse nodes stay exact
+    ff[::kx, ::ky] = coarse                    # the coarse nodes stay exact
     exact = np.zeros(ff.shape, dtype=bool)
-    exact[::k, ::k] = True
+    exact[::kx, ::ky] = True
     done = np.zeros((len(u) - 1, len(v) - 1), dtype=bool)
-    a = np.arange(k + 1)
+    ax_, ay_ = np.arange(kx + 1), np.arange(ky + 1)
     n_exact = 0
     for _ in range(max_passes):
-        todo = _crossed_cells(ff, levels, k) & ~done
+        todo = _crossed_cells(ff, levels, kx, ky) & ~done
         if not todo.any():
             break
         ci, cj = np.nonzero(todo)
-        ii = (ci[:, None, None] * k + a[None, :, None]).repeat(k + 1, axis=2).ravel()
-        jj = (cj[:, None, None] * k + a[None, None, :]).repeat(k + 1, axis=1).ravel()
+        ii = (ci[:, None, None] * kx + ax_[None, :, None]).repeat(ky + 1, axis=2).ravel()
+        jj = (cj[:, None, None] * ky + ay_[None, None, :]).repeat(kx + 1, axis=1).ravel()
         flat = np.unique(ii * ff.shape[1] + jj)
         flat = flat[~exact.ravel()[flat]]
         if flat.size:
@@ -129,7 +132,7 @@ def refine_field(evaluate: Callable[[np.ndarray, np.ndarray], np.ndarray], x, y,
             exact[i, j] = True
             n_exact += flat.size
         done |= todo
-    return Refined(uf, vf, ff, log_x, log_y, k, n_exact)
+    return Refined(uf, vf, ff, log_x, log_y, (kx, ky), n_exact)
 
 
 @dataclass
@@ -179,8 +182,8 @@ def first_interval(ref: Refined, level: float, above: bool) -> dict[str, np.ndar
     plotting space of y.  Returns arrays ``x``, ``low``, ``high`` (NaN where the column has
     no point inside), ``low_is_edge``/``high_is_edge`` (the interval reaches the scanned
     range instead of a crossing) and ``n_intervals``."""
-    cols = ref.field[::ref.factor]
-    x = ref.x[::ref.factor]
+    cols = ref.field[::ref.factor[0]]
+    x = ref.x[::ref.factor[0]]
     v = ref.v
     f = (cols - level) if above else (level - cols)   # > 0 inside
     inside = f > 0
