@@ -118,3 +118,20 @@ def test_bad_detector_block_is_a_clear_error(tmp_path):
         build_term(entries[0])
     with pytest.raises(ObservableError, match="channel"):
         hnlfit.predict("dR_dEr_xenon", m_N=1e-6, E_r=1e-6, channel="muon")
+
+
+def test_nuclear_recoil_channel():
+    from hnlfit.physics.lowenergy import xenon as xe
+    # the sharp threshold reproducing the SM 8B expectation derived from 2408.02877
+    thr = xe.calibrated_threshold_kev(12.3 / 3.51)
+    assert 1.5 < thr < 3.0
+    assert xe.sm_cevns_counts(thr) * 3.51 == pytest.approx(12.3, rel=1e-4)
+    like = build_likelihood("low_energy_current", include=["xenonnt_8b_cevns_nr"])
+    t = like["xenonnt_8b_cevns_nr"]
+    assert t.chi2(hnlfit.make_point(m_N=1e-3)) == 0.0
+    lim = _limit(t)
+    assert 5e-10 < lim < 5e-9                                 # 1.45e-9 mu_B
+    # NR reach beyond the ER one (E_min ~ M^2/(2 sqrt(2 m_A T))): open at 10 MeV, shut at 30
+    n10 = hnlfit.predict("n_events_xenon_nr", **{k: v for k, v in _point(1e-8, 1e-2).items()})
+    n30 = hnlfit.predict("n_events_xenon_nr", **{k: v for k, v in _point(1e-8, 3e-2).items()})
+    assert n10 > 0 and n30 == 0
