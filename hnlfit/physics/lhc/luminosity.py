@@ -85,21 +85,25 @@ def _check_scale(scale: str) -> str:
 
 
 class LogSpline:
-    """ln L(ln √ŝ) as a cubic spline on the positive part of the table; 0 elsewhere."""
+    """ln L(ln √ŝ) as a cubic spline on the positive part of the table; 0 elsewhere.  L may
+    have a trailing axis of several luminosities (evaluated together, one spline call)."""
 
     def __init__(self, x: np.ndarray, L: np.ndarray):
-        pos = L > 0
+        pos = np.all(np.reshape(L > 0, (len(x), -1)), axis=1)
         first = int(np.argmax(pos)) if pos.any() else len(L)
         if not np.all(pos[first:]):
             last = first + int(np.argmin(pos[first:]))
         else:
             last = len(L)
         self.lo, self.hi = x[first], x[last - 1]
-        self.spline = CubicSpline(x[first:last], np.log(L[first:last]))
+        self.vector = L.ndim > 1
+        self.spline = CubicSpline(x[first:last], np.log(L[first:last]), axis=0)
 
     def __call__(self, lnrs: np.ndarray) -> np.ndarray:
         inside = (lnrs >= self.lo) & (lnrs <= self.hi)
         val = self.spline(np.clip(lnrs, self.lo, self.hi))
+        if self.vector:
+            inside = inside[..., None]
         return np.where(inside, np.exp(val), 0.0)
 
 
@@ -142,6 +146,29 @@ def _combined(coefs: tuple, sqrt_s: float, scale: str) -> LogSpline:
     if np.any(total < 0):
         raise ValueError("combined luminosity must be non-negative")
     return LogSpline(np.log(t["sqrt_shat"]), total)
+
+
+@lru_cache(maxsize=None)
+def _combined_many(keys: tuple, sqrt_s: float, scale: str) -> LogSpline:
+    t = table(sqrt_s)
+    cols = []
+    for coefs in keys:
+        total = np.zeros_like(t["sqrt_shat"])
+        for pair, coef in coefs:
+            total = total + coef * t[f"L_{pair}_{_check_scale(scale)}"]
+        if np.any(total < 0):
+            raise ValueError("combined luminosity must be non-negative")
+        cols.append(total)
+    return LogSpline(np.log(t["sqrt_shat"]), np.stack(cols, axis=-1))
+
+
+def combined_dL_dtau_many(coef_sets, sqrt_shat, sqrt_s: float = 14000.0,
+                          scale: str = "nominal"):
+    """Several weighted sums Σ_pairs coef × dL/dτ at once: array (..., len(coef_sets))."""
+    keys = tuple(tuple(sorted((k, float(v)) for k, v in cs.items())) for cs in coef_sets)
+    rs = np.asarray(sqrt_shat, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        return _combined_many(keys, float(sqrt_s), scale)(np.log(rs))
 
 
 def combined_dL_dtau(coefs: dict[str, float], sqrt_shat, sqrt_s: float = 14000.0,

@@ -111,22 +111,27 @@ def _neutral_coefficients(alpha: float):
 def neutral_integrals(m1, m2, structure: str, sqrt_s: float = 14000.0,
                       scale: str = "nominal", sqrt_shat_min=None, alpha: float | None = None):
     """(I_γγ, I_γZ, I_ZZ) in pb per unit coupling² (GeV^-2 couplings): σ(pp → χ₁χ₂ via
-    γ*/Z*) = d_γ² I_γγ + d_γ d_Z I_γZ + d_Z² I_ZZ.  Optional lower cut √ŝ > sqrt_shat_min."""
+    γ*/Z*) = d_γ² I_γγ + d_γ d_Z I_γZ + d_Z² I_ZZ.  Optional lower cut √ŝ > sqrt_shat_min.
+    Computed once per distinct (m₁, m₂, cut): a plane in (mass, coupling) costs its masses."""
     alpha = pt.alpha_mz() if alpha is None else alpha
     low = _threshold(m1, m2)
     if sqrt_shat_min is not None:
         low = np.maximum(low, np.asarray(sqrt_shat_min, dtype=np.float64) ** 2)
-    sh, w = shat_nodes(low, sqrt_s, (c.M_Z, c.GAMMA_Z))
+    m1, m2, low = np.broadcast_arrays(np.asarray(m1, dtype=np.float64),
+                                      np.asarray(m2, dtype=np.float64), low)
+    shape = low.shape
+    keys, inv = np.unique(np.stack([m1.ravel(), m2.ravel(), low.ravel()], axis=1), axis=0,
+                          return_inverse=True)
+    u1, u2, ulow = keys[:, 0:1], keys[:, 1:2], keys[:, 2]
+    sh, w = shat_nodes(ulow, sqrt_s, (c.M_Z, c.GAMMA_Z))
     s = sqrt_s * sqrt_s
-    rs = np.sqrt(sh)
-    gg, gZ, ZZ = _neutral_coefficients(alpha)
-    kin = (w / s * pt.phase_space_factor(sh, np.asarray(m1)[..., None], np.asarray(m2)[..., None], pt.N_COLOURS)
-           * pt.trace_integrated(sh, np.asarray(m1)[..., None], np.asarray(m2)[..., None], structure)
-           * c.GEV2_TO_PB)
+    kin = (w / s * pt.phase_space_factor(sh, u1, u2, pt.N_COLOURS)
+           * pt.trace_integrated(sh, u1, u2, structure) * c.GEV2_TO_PB)
     pz = pt.z_propagator(sh)
+    L = lum.combined_dL_dtau_many(_neutral_coefficients(alpha), np.sqrt(sh), sqrt_s, scale)
     out = []
-    for coefs, f in ((gg, 1.0 / (sh * sh)), (gZ, pz.real / sh), (ZZ, np.abs(pz) ** 2)):
-        out.append(np.sum(kin * f * lum.combined_dL_dtau(coefs, rs, sqrt_s, scale), axis=-1))
+    for k, f in enumerate((1.0 / (sh * sh), pz.real / sh, np.abs(pz) ** 2)):
+        out.append(np.sum(kin * f * L[..., k], axis=-1)[inv.ravel()].reshape(shape))
     return tuple(out)
 
 
@@ -192,13 +197,20 @@ def _charged_integral(sigma_hat, low, sqrt_s, scale, charges=(1, -1)):
     return np.sum(w / s * L * sigma_hat(sh), axis=-1)
 
 
+def _per_unique_mass(m_N, unit_sigma):
+    """unit_sigma(m[:, None]) evaluated once per distinct mass, spread to m_N's shape."""
+    m = np.asarray(m_N, dtype=np.float64)
+    u, inv = np.unique(m.ravel(), return_inverse=True)
+    return unit_sigma(u[:, None])[inv.ravel()].reshape(m.shape)
+
+
 def sigma_pp_to_l_N_dipole(m_N, d_W, m_l: float = 0.0, sqrt_s: float = 14000.0,
                            scale: str = "nominal"):
     """σ(pp → ℓ⁺N + ℓ⁻N̄) in pb through the W dipole d_W^α (GeV^-1) of one flavour."""
     _check_masses(m_N=m_N)
-    m = np.asarray(m_N, dtype=np.float64)[..., None]
-    unit = _charged_integral(lambda sh: pt.sigma_hat_W_dipole(sh, m, m_l, 1.0),
-                             _threshold(m_N, m_l), sqrt_s, scale)
+    unit = _per_unique_mass(m_N, lambda m: _charged_integral(
+        lambda sh: pt.sigma_hat_W_dipole(sh, m, m_l, 1.0), _threshold(m[:, 0], m_l), sqrt_s,
+        scale))
     return np.abs(np.asarray(d_W, dtype=np.float64)) ** 2 * unit
 
 
@@ -206,9 +218,9 @@ def sigma_pp_to_l_N_mixing(m_N, U2, m_l: float = 0.0, sqrt_s: float = 14000.0,
                            scale: str = "nominal"):
     """σ(pp → W*± → ℓ±N) in pb through mixing |U_α|² (W⁺ and W⁻ summed)."""
     _check_masses(m_N=m_N)
-    m = np.asarray(m_N, dtype=np.float64)[..., None]
-    unit = _charged_integral(lambda sh: pt.sigma_hat_W_mixing(sh, m, m_l, 1.0),
-                             _threshold(m_N, m_l), sqrt_s, scale)
+    unit = _per_unique_mass(m_N, lambda m: _charged_integral(
+        lambda sh: pt.sigma_hat_W_mixing(sh, m, m_l, 1.0), _threshold(m[:, 0], m_l), sqrt_s,
+        scale))
     return np.asarray(U2, dtype=np.float64) * unit
 
 
