@@ -35,15 +35,17 @@ def plane_figure(panels: list[dict], x: np.ndarray, y: np.ndarray, xaxis: dict, 
     """The figure of a plane card; ``on_panel()`` is called after each panel (progress)."""
     with house_style():
         rows, cols, (w, h) = figure_size(len(panels))
-        fig = plt.figure(figsize=(w, h + 0.9), layout="constrained")
+        spare = rows * cols > len(panels)
+        fig = plt.figure(figsize=(w, h + (0.3 if spare else 0.9)), layout="constrained")
         axes = fig.subplots(rows, cols, squeeze=False)
         legend: dict[str, object] = {}
         for ax, panel in zip(axes.ravel(), panels):
             _draw_panel(ax, panel, legend)
             if on_panel is not None:
                 on_panel()
-        for ax in axes.ravel()[len(panels):]:
-            ax.set_visible(False)
+        blank = list(axes.ravel()[len(panels):])
+        for ax in blank:
+            ax.set_axis_off()
         xr = _view(xaxis, x, [p for p in panels], 0)
         yr = _view(yaxis, y, [p for p in panels], 1)
         for ax, panel in zip(axes.ravel(), panels):
@@ -61,8 +63,13 @@ def plane_figure(panels: list[dict], x: np.ndarray, y: np.ndarray, xaxis: dict, 
         legend = {k: v for k, v in legend.items()
                   if not (k.endswith(_NO_EXCLUSION) and k.removesuffix(_NO_EXCLUSION) in legend)}
         labels = list(legend)
-        fig.legend(handles=list(legend.values()), labels=labels, loc="outside lower center",
-                   ncol=_legend_columns(labels, w), handlelength=2.2, columnspacing=1.2)
+        if blank:      # an empty panel slot: the legend goes there, off the data
+            blank[0].legend(handles=list(legend.values()), labels=labels, loc="center",
+                            ncol=1 if len(blank) == 1 else 2, handlelength=2.2)
+        else:
+            fig.legend(handles=list(legend.values()), labels=labels,
+                       loc="outside lower center", ncol=_legend_columns(labels, w),
+                       handlelength=2.2, columnspacing=1.2)
         if title or reference:
             chars = int(w * 14)
             text = wrap_text(title, chars) if title else ""
