@@ -423,3 +423,19 @@ def test_production_by_coupling_rows():
                                rtol=1e-12)
     zero = prod.production_by_coupling(90.0, 100.0)
     assert all(float(v) == 0.0 for v in zero.values())
+
+
+def test_z_pole_production_against_pythia_z_cross_section():
+    """Light N1 N2 through the Z part alone: σ(pp → Z* → N1N2) = σ(pp → Z) Γ(Z → N1N2)/Γ_Z
+    in the narrow-width limit, with Pythia's LO σ(pp → Z) of the shipped Z spectra run
+    (WeakSingleBoson:ffbar2gmZ, gmZmode = 2, same PDF, μ_F = m̂): tests the Z couplings, the
+    Breit-Wigner integration and the q q-bar luminosities together."""
+    import json
+    from hnlfit.physics.lhc import luminosity as lum
+    meta = json.loads((lum.data_dir().parent / "spectra" / "14TeV" / "metadata.json").read_text())
+    sigma_z_pb = meta["processes"]["zboson"]["sigma_gen_mb"] * 1e9
+    m1, m2 = 1.0, 2.0
+    _, _, IZZ = prod.neutral_integrals(m1, m2, "same")
+    zonly = IZZ * pt.d_Z_of_d_NN(1e-6) ** 2
+    nwa = sigma_z_pb * lep.gamma_Z_to_N1N2(m1, m2, 1e-6) / c.GAMMA_Z
+    assert zonly == pytest.approx(nwa, rel=0.01)        # 0.3% found
