@@ -60,3 +60,26 @@ def n_events_lhc_B3(p, lumi_fb=3000.0, sqrt_s=14000.0, majorana=True, cp="same",
     _check_sqrt_s(sqrt_s)
     return cnt.n_events_B3(_point(p, coupling), float(lumi_fb), 14000.0, bool(majorana), cp,
                            counting)
+
+
+@observable("lhc_benchmark_reach", unit="events", tex=r"N_\mathrm{max}", params=("m_N",),
+            refs=("2405.08877 (seed 000: the 3 x 3 benchmark matrix)",
+                  "hnlfit/physics/lhc/benchmarks.py"), sm=None,
+            args={"benchmark": "B1"},
+            description="largest expected events (14 TeV, 3 ab^-1) of a seed-000 benchmark "
+                        "cell over its couplings, at long-lived-state mass m_N (m_N2 for B1, "
+                        "B4, B7; m_N1 < 700 GeV at m_N2 = 700 GeV, Lambda = 10 TeV for B2, "
+                        "B3); benchmark='three_events' is the constant 3 (95% CL)")
+def lhc_benchmark_reach(p, benchmark="B1"):
+    import numpy as np
+
+    from ...physics.lhc import benchmarks as bm
+    m = np.asarray(p["m_N"], dtype=np.float64)
+    if benchmark == "three_events":
+        return np.full(m.shape, 3.0)
+    flat = m.ravel()
+    out = np.zeros(flat.shape)
+    ok = flat < 0.98 * bm.M_N2_FIXED if benchmark in ("B2", "B3") else np.ones(flat.shape, bool)
+    if np.any(ok):
+        out[ok] = bm.reach(benchmark, flat[ok])
+    return out.reshape(m.shape)

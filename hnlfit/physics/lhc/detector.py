@@ -65,7 +65,7 @@ TABLE_VERSION = "lhc-eff-1"
 KINDS = ("B1", "B2_a", "B2_b", "B2_ab", "B3_a", "B3_b", "B3_ab")
 
 # table axes
-M2_GRID = (5.0, 4000.0, 23)            # GeV, log
+M2_GRID = (2.0, 4000.0, 27)            # GeV, log (parton luminosities from sqrt(s-hat) = 2 GeV)
 X_GRID = (1e-3, 24)                    # x in [x_min, 1 - x_min], uniform in logit(x)
 CTAU_GRID = (1e-7, 1e4, 67)            # metres, log
 N_EVENTS = 20000
