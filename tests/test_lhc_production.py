@@ -439,3 +439,20 @@ def test_z_pole_production_against_pythia_z_cross_section():
     zonly = IZZ * pt.d_Z_of_d_NN(1e-6) ** 2
     nwa = sigma_z_pb * lep.gamma_Z_to_N1N2(m1, m2, 1e-6) / c.GAMMA_Z
     assert zonly == pytest.approx(nwa, rel=0.01)        # 0.3% found
+
+
+def test_angular_sampling_of_the_chiral_and_mixing_distributions():
+    """<cos θ*> of the rejection sampler against the analytic mean of the W-mixing and the
+    W-dipole (chiral P_L) distributions, which are forward-backward asymmetric."""
+    rng = np.random.default_rng(4)
+    n = 60000
+    sh = np.full(n, 300.0 ** 2)
+    x, w = np.polynomial.legendre.leggauss(32)
+    for dens in (lambda s, cc: pt.angular_W_mixing(s, cc, 80.0, 0.0),
+                 lambda s, cc: pt.trace_chiral(s, cc, 80.0, 0.0, "L", "L")):
+        bound = 1.001 * np.max(np.abs(dens(sh[:1, None], np.linspace(-1, 1, 201)[None, :])))
+        cs = prod._sample_cos(rng, lambda cc, i: dens(sh[i], cc), n, np.full(n, bound))
+        f = dens(300.0 ** 2, x)
+        mean = np.sum(w * x * f) / np.sum(w * f)
+        assert abs(mean) > 0.05
+        assert np.mean(cs) == pytest.approx(mean, abs=4 * 0.6 / math.sqrt(n))
