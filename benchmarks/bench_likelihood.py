@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
 
 import hnlfit  # noqa: E402
-from bench_predictions import baseline, best_of, random_params  # noqa: E402
+from bench_predictions import baseline, best_of, random_params, settle_allocator  # noqa: E402
 
 SAMPLER_PARAMS = ("m_N", "Lambda", "U_mu", "C_Hnue_mu")
 
@@ -50,6 +50,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--calls", type=int, default=400, help="small calls per timing")
     args = ap.parse_args()
+    settle_allocator(args.n)
     like = hnlfit.build_likelihood(args.dataset)
     p = hnlfit.make_point(**random_params(args.n, np.random.default_rng(1)))
     like(p)                                   # warm-up: loads tables, fills caches

@@ -49,6 +49,15 @@ def best_of(f, repeat: int) -> float:
     return min(times)
 
 
+def settle_allocator(n: int) -> None:
+    """Free one 3n-double array first, so that both the code under test and the baseline see
+    the same allocator: glibc raises its mmap threshold to the largest block freed so far,
+    and below it 8n-byte arrays come from the heap, above it from fresh (page-faulting)
+    mmaps.  Without this the baseline's speed depends on which arrays the code happened to
+    free before it (2x between two versions of hnlfit on the same machine)."""
+    np.ones(3 * n).sum()
+
+
 def baseline(n: int, repeat: int) -> float:
     """Time of np.log(np.exp(x) + 1) on n doubles (the unit of every ratio)."""
     x = np.random.default_rng(0).standard_normal(n)
@@ -60,6 +69,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=7)
     args = ap.parse_args()
+    settle_allocator(args.n)
     p = hnlfit.make_point(**random_params(args.n, np.random.default_rng(1)))
     for name in PREDICTIONS:
         hnlfit.predict(name, p)          # warm-up: tables, caches

@@ -93,3 +93,25 @@ def test_bad_term_settings():
         Gaussian(name="g", observable="_test_linear", value=1.0, sigma=0.0)
     with pytest.raises(ValueError, match="limit"):
         UpperLimit(name="u", observable="_test_linear", limit=-1.0)
+
+
+# ---- issue 8: evaluation shortcuts -------------------------------------------------------
+def test_piecewise_linear_is_np_interp_bit_for_bit():
+    from hnlfit.likelihoods.terms import PiecewiseLinear
+    rng = np.random.default_rng(0)
+    xp = np.log([90.0, 95.0, 100.0, 130.0, 150.0, 200.0, 400.0, 600.0, 800.0, 1200.0])
+    fp = rng.normal(size=xp.size)
+    u = np.concatenate([rng.uniform(xp[0] - 1, xp[-1] + 1, 20000), xp,
+                        np.nextafter(xp, np.inf), np.nextafter(xp, -np.inf)])
+    np.testing.assert_array_equal(PiecewiseLinear(xp, fp)(u), np.interp(u, xp, fp))
+    with pytest.raises(ValueError):
+        PiecewiseLinear([1.0, 1.0], [0.0, 1.0])
+
+
+def test_terms_without_coupling_are_exactly_zero_and_constant_sm_is_folded():
+    g = Gaussian(name="g", observable="_test_linear", value=0.3, sigma=0.1)
+    assert g.is_sm_at(pts([0.0, 0.0])) and not g.is_sm_at(pts([0.0, 0.01]))
+    assert np.all(g.chi2(pts([0.0, 0.0])) == 0.0)
+    u = np.array([0.0, 0.01, 0.05])
+    np.testing.assert_array_equal(g.chi2(pts(u)),
+                                  ((10 * u - 0.3) / 0.1) ** 2 - (0.3 / 0.1) ** 2)

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
+import math
+
 import numpy as np
 
 from ..params import Point
@@ -82,14 +84,15 @@ def compact(a) -> np.ndarray:
     return a
 
 
-def blocks(point: Point, size: int = BLOCK) -> Iterator[tuple[object, Evaluation]]:
+def blocks(point: Point, size: int | None = None) -> Iterator[tuple[object, Evaluation]]:
     """(index, Evaluation of point[index]) over blocks of about ``size`` points.
 
     A point of at most ``size`` points (or 0-d) is one block with index ``...``.  Larger
     points are cut along axis 0, ``max(1, size // (points per row))`` rows at a time.
     """
+    size = BLOCK if size is None else size
     shape = point.shape
-    n = int(np.prod(shape)) if shape else 1
+    n = math.prod(shape)
     if n <= size:
         yield ..., evaluation(point)
         return
@@ -114,7 +117,7 @@ def blockwise(func: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
     is evaluated block by block (:func:`blocks`) into one output array."""
     def wrapper(point: Point, **args) -> np.ndarray:
         shape = point.shape
-        if (int(np.prod(shape)) if shape else 1) <= BLOCK:
+        if math.prod(shape) <= BLOCK:
             return func(evaluation(point), **args)
         out = np.empty(shape)
         for index, ev in blocks(point):

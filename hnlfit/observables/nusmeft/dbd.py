@@ -9,8 +9,10 @@ import numpy as np
 
 from ...params import Point
 from ...physics.nusmeft import dbd
+from ..context import Evaluation, blockwise
 from ..registry import observable
 from ..validity import eft
+from .shared import full
 
 _REF = "2105.11462"
 
@@ -20,8 +22,11 @@ _REF = "2105.11462"
             refs=(f"{_REF} eqs. 4.24-4.29", "Hyvarinen-Suhonen PRC 91 (2015) 024613 (NMEs)",
                   "1706.05391 (phase-space factors)"),
             sm=0.0, args={"terms": "c1r", "m_bb": 0.0}, valid=eft(("e",)))
-def inv_half_life_xe136(p: Point, terms: str = "c1r", m_bb: float = 0.0) -> np.ndarray:
+@blockwise
+def inv_half_life_xe136(ev: Evaluation, terms: str = "c1r", m_bb: float = 0.0) -> np.ndarray:
     """Inverse 0vbb half-life of 136Xe; terms="c1r" (C_1R^(9) only, seed's limit) or "full"."""
-    r = dbd.inv_half_life_xe136(p["m_N"], p["C_Hnue_e"], U=p["U_e"], m_bb=m_bb, terms=terms)
-    r = np.asarray(r, dtype=np.float64)
-    return r if r.shape == p.shape else np.broadcast_to(r, p.shape).copy()
+    if terms == "c1r" and ev.vanishes("C_Hnue_e"):
+        return np.zeros(ev.shape)
+    r = dbd.inv_half_life_xe136(ev.compact("m_N"), ev.compact("C_Hnue_e"), U=ev.compact("U_e"),
+                                m_bb=m_bb, terms=terms)
+    return full(r, ev.shape)

@@ -51,14 +51,14 @@ def gamma_hat_mu(tau_mu_s: float = c.TAU_MU_S, g_fermi: float = c.G_FERMI,
 
 
 # --------------------------------------------------------------------------- g-2 and EDMs
-def delta_a(m_lep, m_N, U, C, phi=0.0, m_W: float = c.M_W) -> np.ndarray:
+def delta_a(m_lep, m_N, U, C, phi=0.0, m_W: float = c.M_W, w=None) -> np.ndarray:
     """Anomalous magnetic moment shift, 2105.11462 eq. 3.11 for n = 1::
 
         Delta a_l = -2 m_l / (4 pi)^2  m_N w(x) Re(U_l4 [C-bar_Hnue]_4l)
                   = -2 m_l m_N w(x) U C cos(phi) / (16 pi^2)
 
     m_l, m_N in GeV, C in GeV^-2. Dimensionless. C = -1/Lambda^2 with U > 0 gives
-    Delta a > 0 (seed Sec. 5.1).
+    Delta a > 0 (seed Sec. 5.1).  ``w``: w(x) at these masses, if already computed.
     """
     m_N = np.asarray(m_N, dtype=np.float64)
     phi = np.asarray(phi, dtype=np.float64)
@@ -67,19 +67,21 @@ def delta_a(m_lep, m_N, U, C, phi=0.0, m_W: float = c.M_W) -> np.ndarray:
         re = re * np.cos(phi)
     else:                                # keep phi's shape in the broadcast (a view)
         re = np.broadcast_to(re, np.broadcast_shapes(re.shape, phi.shape))
-    return (-2.0 / _LOOP) * np.asarray(m_lep) * m_N * w_loop(_x(m_N, m_W)) * re
+    w = w_loop(_x(m_N, m_W)) if w is None else w
+    return (-2.0 / _LOOP) * np.asarray(m_lep) * m_N * w * re
 
 
-def edm_combination(m_N, U, C, phi=0.0, m_W: float = c.M_W) -> np.ndarray:
+def edm_combination(m_N, U, C, phi=0.0, m_W: float = c.M_W, w=None) -> np.ndarray:
     """The CP-odd combination bounded in 2105.11462 eq. 5.1 (dimensionless)::
 
         X = (m_N / v) w(x) Im(U_l4 [v^2 C-bar_Hnue]_4l) = m_N v w(x) U C sin(phi)
     """
     m_N = np.asarray(m_N, dtype=np.float64)
-    return m_N * c.VEV * w_loop(_x(m_N, m_W)) * np.asarray(U) * np.asarray(C) * np.sin(phi)
+    w = w_loop(_x(m_N, m_W)) if w is None else w
+    return m_N * c.VEV * w * np.asarray(U) * np.asarray(C) * np.sin(phi)
 
 
-def edm(m_N, U, C, phi=0.0, m_W: float = c.M_W) -> np.ndarray:
+def edm(m_N, U, C, phi=0.0, m_W: float = c.M_W, w=None) -> np.ndarray:
     """Charged-lepton EDM d_l / e in cm (i.e. d_l in units of e cm); 2105.11462 text after
     eq. 3.12: eq. 3.11 times [-e / (2 m_l)] with Re -> Im::
 
@@ -90,7 +92,7 @@ def edm(m_N, U, C, phi=0.0, m_W: float = c.M_W) -> np.ndarray:
     The lepton mass cancels. GeV^-1 -> cm with hbar c. Check (eq. 5.1): X = 2.2e-11
     gives d_e = 1.1e-29 e cm.
     """
-    return edm_combination(m_N, U, C, phi, m_W) / (_LOOP * c.VEV) * c.HBARC_GEV_CM
+    return edm_combination(m_N, U, C, phi, m_W, w) / (_LOOP * c.VEV) * c.HBARC_GEV_CM
 
 
 # --------------------------------------------------------------- lepton-flavour violation
@@ -130,7 +132,7 @@ def br_lgamma(m_N, U_a, C_a, U_b, C_b, m_b: float, width_b: float,
 
 
 def br_mu_to_e_gamma(m_N, U_e, C_e, U_mu, C_mu, gamma_hat: float | None = None,
-                     m_W: float = c.M_W) -> np.ndarray:
+                     m_W: float = c.M_W, w=None) -> np.ndarray:
     """BR(mu -> e gamma), second form of 2105.11462 eq. 4.15 (n = 1)::
 
         BR = 3 alpha / (8 pi Gamma-hat_mu) (m_N/m_mu)^2 w(x)^2
@@ -139,15 +141,15 @@ def br_mu_to_e_gamma(m_N, U_e, C_e, U_mu, C_mu, gamma_hat: float | None = None,
     It equals the first form with tau_mu from eq. 4.16 (G_F = 1/(sqrt2 v^2)). With
     ``gamma_hat=None`` Gamma-hat_mu is computed from the measured lifetime
     (:func:`gamma_hat_mu`), so the result is identical to the first form with the measured
-    tau_mu; pass ``GAMMA_HAT_MU_SEED`` to use the seed's 0.996.
+    tau_mu; pass ``GAMMA_HAT_MU_SEED`` to use the seed's 0.996.  ``w``: w(x), if known.
     """
     g = gamma_hat_mu() if gamma_hat is None else gamma_hat
     m_N = np.asarray(m_N, dtype=np.float64)
     v2 = c.VEV ** 2
     amp2 = (np.asarray(U_mu) * v2 * np.asarray(C_e)) ** 2 + \
         (np.asarray(U_e) * v2 * np.asarray(C_mu)) ** 2
-    return (3.0 * c.ALPHA_EM / (8.0 * math.pi * g)) * (m_N / c.M_MU) ** 2 \
-        * w_loop(_x(m_N, m_W)) ** 2 * amp2
+    w = w_loop(_x(m_N, m_W)) if w is None else w
+    return (3.0 * c.ALPHA_EM / (8.0 * math.pi * g)) * (m_N / c.M_MU) ** 2 * w ** 2 * amp2
 
 
 def br_tau_to_l_gamma(m_N, U_l, C_l, U_tau, C_tau, width_tau: float = c.GAMMA_TAU,

@@ -251,9 +251,9 @@ class UniformCubic:
     It holds the piecewise coefficients of a :class:`scipy.interpolate.CubicSpline` through
     the same nodes, so it is the same piecewise polynomial: on [w_i, w_i + h]
     v(w) = ((c0 t + c1) t + c2) t + c3 with t = w - i h.  The interval is i = floor(w/h)
-    (no search; w_i = i h is exactly the node numpy's linspace made), and one gather fetches
-    the four coefficients of both functions at once.  It differs from scipy's evaluation
-    (which sums the powers of t) by rounding only, ~1e-16 relative (tests).
+    (no search; w_i = i h is exactly the node numpy's linspace made); each coefficient is
+    one contiguous gather.  It differs from scipy's evaluation (which sums the powers of t)
+    by rounding only, ~1e-16 relative (tests).
     """
 
     def __init__(self, spline: CubicSpline, w_max: float):
@@ -262,25 +262,28 @@ class UniformCubic:
         if not np.allclose(np.diff(nodes), self.step, rtol=1e-12, atol=0.0) or nodes[0] != 0:
             raise ValueError("UniformCubic needs a uniform grid starting at 0")
         self.inv_step = 1.0 / self.step
-        self.w_max = w_max
+        self.w_max = float(w_max)
         self.last = len(nodes) - 2                      # index of the last interval
-        # (interval, power, function): one contiguous row of 8 numbers per interval
-        self.coef = np.ascontiguousarray(np.moveaxis(spline.c, 0, 1))
+        # coef[function][power]: a contiguous array over the intervals
+        self.coef = [[np.ascontiguousarray(spline.c[k, :, j]) for k in range(4)]
+                     for j in range(spline.c.shape[2])]
 
-    def __call__(self, w: np.ndarray) -> np.ndarray:
-        """Values at w >= 0 (held at w_max beyond it), shape w.shape + (n_functions,)."""
+    def __call__(self, w: np.ndarray) -> list[np.ndarray]:
+        """Values of each function at w >= 0 (held at w_max beyond it)."""
         w = np.minimum(w, self.w_max)
         i = np.minimum((w * self.inv_step).astype(np.intp), self.last)
         t = w - i * self.step
-        t = t[..., None]
-        c = self.coef[i]
-        v = c[..., 0, :] * t
-        v += c[..., 1, :]
-        v *= t
-        v += c[..., 2, :]
-        v *= t
-        v += c[..., 3, :]
-        return v
+        out = []
+        for c0, c1, c2, c3 in self.coef:
+            v = c0.take(i)
+            v *= t
+            v += c1.take(i)
+            v *= t
+            v += c2.take(i)
+            v *= t
+            v += c3.take(i)
+            out.append(v)
+        return out
 
 
 @functools.lru_cache(maxsize=4)
@@ -316,14 +319,14 @@ def loop_functions(x) -> tuple[np.ndarray, np.ndarray]:
     if np.any(below):
         xb = x[below]
         v = _below(xb)[2]
-        f1[below] = v[:, 0] + 1j * im_f1(xb)
-        f2[below] = v[:, 1]
+        f1[below] = v[0] + 1j * im_f1(xb)
+        f2[below] = v[1]
     above = ~below
     if np.any(above):
         xa = x[above]
         v = _above(xa)[1]
-        f1[above] = v[:, 0] / xa
-        f2[above] = v[:, 1] / xa
+        f1[above] = v[0] / xa
+        f2[above] = v[1] / xa
     return f1, f2
 
 
@@ -449,7 +452,7 @@ def _bracket_common(x, lmu, loop_f1, f2_part, scale_x: bool) -> np.ndarray:
 def _bracket_above(x: np.ndarray, lmu: np.ndarray) -> np.ndarray:
     """A - B for x >= x0 (real): -x P = 2 x b arctan(1/b), b = sqrt(x/x0 - 1)."""
     b, g = _above(x)
-    ab = _bracket_common(x, lmu, g[..., 0], g[..., 1], scale_x=True)
+    ab = _bracket_common(x, lmu, g[0], g[1], scale_x=True)
     p = np.arctan2(1.0, b)
     p *= b
     p *= 2.0 * x
@@ -460,7 +463,7 @@ def _bracket_above(x: np.ndarray, lmu: np.ndarray) -> np.ndarray:
 def _bracket_below(x: np.ndarray, lmu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(Re, Im) of A - B for x < x0: P = -2 beta artanh(beta) + i pi beta."""
     beta, at, v = _below(x)
-    re = _bracket_common(x, lmu, v[..., 0], v[..., 1], scale_x=False)
+    re = _bracket_common(x, lmu, v[0], v[1], scale_x=False)
     re += 2.0 * x * beta * at
     im = -math.pi * x * beta - (2.0 * X_H + x * (x - 7.0)) * im_f1(x)
     return re, np.broadcast_to(im, re.shape)
