@@ -209,6 +209,17 @@ def test_blocked_chain_interrupted_and_resumed_equals_straight(tmp_path):
     assert not [p.name for p in tmp_path.iterdir() if p.name != "chain.h5"]
 
 
+def test_temp_file_of_a_hard_killed_write_is_removed_and_chain_intact(tmp_path):
+    path = tmp_path / "chain.h5"
+    sample_posterior(GAUSS, PRIOR, nwalkers=8, nsteps=30, seed=2, backend_path=path,
+                     progress=False)
+    stale = tmp_path / ".chain.h5.abc123.h5"  # what SIGKILL during a write leaves
+    stale.write_bytes(b"half an HDF5 file")
+    r = sample_posterior(GAUSS, PRIOR, nwalkers=8, nsteps=40, seed=2, backend_path=path,
+                         progress=False)
+    assert r.meta["nsteps_run"] == 10 and not stale.exists()
+
+
 def test_chain_is_written_in_blocks_not_every_step(tmp_path):
     path = tmp_path / "chain.h5"
     seen = []
@@ -451,9 +462,6 @@ def test_sign_is_split_into_panels_not_an_axis(tmp_path):
     assert rows[0][:5] == ["dataset", "condition", "probability", "n_samples", "parameter"]
     out = r.corner_plot(tmp_path / "c.png")
     assert out.stat().st_size > 1000
-    # one axis per continuous variable and panel group: no axis for the sign
-    import matplotlib.image as mpimg
-    assert mpimg.imread(out).shape[1] > 500
 
 
 def _card(tmp_path, value=2.5e-9):

@@ -10,18 +10,24 @@ builds one Point from its columns, so each step is one vectorized likelihood cal
 
 Reproducibility: ``seed`` seeds ``np.random.default_rng`` for the initial positions and,
 through it, emcee's random state.  The same seed, settings and likelihood give an
-identical chain.  The HDF5 backend stores emcee's random state with every step, so a run
-that is stopped and resumed gives the same chain as one run straight through.
+identical chain; a chain stopped and resumed is the same, bit for bit, as one run straight
+through (emcee's random state is stored with the last step).
 
-Resuming: with ``backend_path`` set, emcee's :class:`~emcee.backends.HDFBackend` writes
-every step to the file (the file is opened, written and closed per step, and the step
-counter is updated last).  If the run is interrupted (Ctrl-C, a time limit, an exception in
-the likelihood) the file holds every completed step; calling :func:`sample_posterior`
-again with ``resume=True`` continues from the last stored step up to ``nsteps`` in total.
-The file also stores the sampling configuration (priors, fixed, derived, walkers, seed,
-likelihood) and refuses to resume a different one.  A hard kill in the middle of an HDF5
-write (SIGKILL, power loss) can still corrupt the file -- HDF5 has no journal; then start
-again with ``resume=False``.  ``resume=False`` overwrites the chain in the file.
+The chain file (``backend_path``; :mod:`hnlfit.fitter.chainfile`): the chain is kept in
+memory and written to HDF5 in blocks -- every ``flush_every`` steps or ``flush_seconds``,
+at the end, and when the run is interrupted (Ctrl-C, SIGTERM, an exception in the
+likelihood) -- each time to a temporary file renamed onto the chain, so the file always
+holds whole steps, even after SIGKILL.  Acceptance is stored per step, so no step is
+counted twice.  While sampling, ``<backend_path>.lock`` is held: a second run on the same
+file fails at once.
+
+Resuming: the file records the *setup* that determines the chain (:func:`chain_setup`:
+content hashes of the likelihood's terms including their data, the likelihood's values at
+fixed check points, priors, fixed and derived values, walkers, moves, seed, start,
+versions, and the caller's ``provenance`` such as the data set's files).  With
+``resume=True`` a stored chain is continued up to ``nsteps`` only if its setup hash is
+equal and it is not longer than ``nsteps``; otherwise :class:`ChainMismatch` says what
+changed and how to start afresh (``resume=False``, ``hnlfit run --restart``).
 """
 from __future__ import annotations
 
@@ -350,6 +356,9 @@ def sample_posterior(term, priors: Mapping[str, Any], fixed: Mapping[str, Any] |
     path = Path(backend_path) if backend_path is not None else None
     lock = exclusive_lock(path, "chain") if path is not None else nullcontext()
     with lock, sigterm_raises():
+        if path is not None:  # temporary files of a killed (SIGKILL) write: ours to remove
+            for stale in path.parent.glob(f".{path.name}.*"):
+                stale.unlink(missing_ok=True)
         setup = chain_setup(logpost, priors, nwalkers=nwalkers, seed=seed, moves=moves,
                             start=start, provenance=provenance) if path is not None else None
         backend = BlockedChain(path, flush_every=flush_every, flush_seconds=flush_seconds,
@@ -610,7 +619,7 @@ def corner_overlay(results: Sequence[PosteriorResult], path: str | Path, *,
     ``space="physical"`` draws log-uniform variables on log axes in their units,
     ``"sampling"`` as log10 on linear axes.  ``regions`` (from
     :func:`~hnlfit.fitter.posterior_regions.posterior_regions`) reuses computed regions;
-    otherwise ``region_kwargs`` (bins, smooth, levels, min_samples) go to it.
+    otherwise ``region_kwargs`` (levels, bins, bins1, min_smooth, min_effective) go to it.
     """
     from .posterior_figure import corner_figure
     from .posterior_regions import posterior_regions

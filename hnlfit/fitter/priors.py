@@ -26,7 +26,9 @@ and the fraction of samples with ``u >= 0`` is the posterior probability of ``+`
 cross between the halves through ordinary stretch moves when both signs are
 populated; in addition the sampler mixes in a Metropolis move that flips the sign (or
 shifts the choice) of single walkers (:class:`hnlfit.fitter.posterior.DiscreteJump`), so
-a walker left on a disfavoured sign is not stranded.  A typical use: ``Lambda`` log-uniform, ``sign`` sign-prior, and a derived
+a walker left on a disfavoured sign is not stranded.  The continuous ``u`` is a device of
+the sampler only: figures and summaries split the samples by the discrete value
+(:mod:`hnlfit.fitter.posterior_regions`), never draw ``u`` as an axis.  A typical use: ``Lambda`` log-uniform, ``sign`` sign-prior, and a derived
 ``C_Hnue_mu: "sign/Lambda**2"``.
 """
 from __future__ import annotations
