@@ -57,7 +57,7 @@ def _number_list(text: str):
 
 def parse_numbers(texts: dict[str, str]) -> dict[str, object]:
     """Numbers, comma lists and safe expressions (which may use the other keys' values)."""
-    from .fitter.expressions import resolve
+    from .fitter.expressions import ExpressionError, compile_expression, resolve
 
     values, derived = {}, {}
     for k, t in texts.items():
@@ -65,6 +65,15 @@ def parse_numbers(texts: dict[str, str]) -> dict[str, object]:
         if v is None:
             if not t:
                 raise ParameterError(f"{k}= has no value")
+            try:
+                expr = compile_expression(t)
+            except ExpressionError as exc:
+                raise ParameterError(f"{k}={t}: not a number, and not a valid expression "
+                                     f"({exc})") from None
+            unknown = sorted(n for n in expr.names if n not in texts and n != "pi")
+            if unknown:
+                raise ParameterError(f"{k}={t}: not a number; as an expression it uses "
+                                     f"{', '.join(map(repr, unknown))}, which is not given")
             derived[k] = t
         else:
             values[k] = v
@@ -158,7 +167,7 @@ def cmd_predict(args) -> int:
 
 def cmd_breakdown(args) -> int:
     from .likelihoods.measurements import build_likelihood
-    from .observables.validity import likelihood_flags
+    from .observables.registry import likelihood_flags
     from .params import make_point
 
     _load_plugins(args)

@@ -168,10 +168,11 @@ def load_card(path: str | Path, quick: bool = False) -> dict[str, Any]:
     if not isinstance(card, dict) or card.get("kind") not in SCHEMAS:
         raise DataError(f"run card {path}: 'kind' must be one of {', '.join(SCHEMAS)}")
     schema = SCHEMAS[card["kind"]]
-    try:
-        jsonschema.validate(card, schema)
-    except jsonschema.ValidationError as exc:
-        raise DataError(_schema_message(path, exc)) from None
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(card))
+    if errors:   # an unknown key (a typo) explains a missing one: report it first
+        typo = [e for e in errors if e.validator == "additionalProperties"]
+        exc = typo[0] if typo else jsonschema.exceptions.best_match(errors)
+        raise DataError(_schema_message(path, exc))
     check_card(path, card)
     card["_path"] = str(path.resolve())
     if quick:

@@ -214,3 +214,17 @@ def predict(name: str, point: Point | dict | None = None, *, strict: bool = True
     if obs.valid:
         validity.warn_flags(obs, p, args)
     return out
+
+
+def likelihood_flags(like, point: Point) -> dict[str, list[str]]:
+    """Per term of a likelihood, the validity warnings of its observable at ``point``
+    (m_N >= Lambda), for breakdowns; terms without an observable have none."""
+    out: dict[str, list[str]] = {}
+    for t in like.terms:
+        name = getattr(t, "observable", None)
+        if name is None:
+            continue
+        msgs = validity.flags(get(name), point, getattr(t, "obs_args", {}))
+        if msgs:
+            out[t.name] = msgs
+    return out

@@ -17,7 +17,7 @@ argument (``E_N >= m_N``). What happens outside is declared, not guessed:
 * ``outside="warn"``: the formula still gives a number but its regime is left (m_N >= Lambda:
   the nuSMEFT expansion does not apply). Predictions warn with
   :class:`~hnlfit.errors.ValidityWarning`; likelihood breakdowns list it
-  (:func:`likelihood_flags`). It is not checked inside likelihood evaluations, where such
+  (:func:`hnlfit.observables.registry.likelihood_flags`). It is not checked inside likelihood evaluations, where such
   regions are scanned on purpose (the ``eft_invalid`` layer of a card draws them).
 
 :class:`StrongCoupling` declares that an EFT coefficient C (GeV^-2) and the HNL mass must
@@ -167,8 +167,10 @@ class StrongCoupling:
                 bad: np.ndarray) -> str:
         m = np.broadcast_to(point[self.mass], bad.shape)[bad].flat[0]
         cc = np.broadcast_to(point[self.coefficient], bad.shape)[bad].flat[0]
+        where = f" at {int(bad.sum())} of {bad.size} points" if bad.size > 1 else ""
         return (f"observable {observable!r}: {self.mass} = {m:g} GeV with {self.coefficient} = "
-                f"{cc:g} GeV^-2 is outside the validity domain {self.text()} ({self.why})")
+                f"{cc:g} GeV^-2 is outside the validity domain {self.text()}{where} "
+                f"({self.why})")
 
 
 def names_read(valid: Iterable) -> set[str]:
@@ -211,21 +213,6 @@ def warn_flags(obs, point: Point, args: dict[str, Any] | None = None) -> list[st
     for m in msgs:
         warnings.warn(m, ValidityWarning, stacklevel=3)
     return msgs
-
-
-def likelihood_flags(like, point: Point) -> dict[str, list[str]]:
-    """Per term of a likelihood, the validity warnings of its observable at ``point``."""
-    from . import registry
-
-    out: dict[str, list[str]] = {}
-    for t in like.terms:
-        name = getattr(t, "observable", None)
-        if name is None:
-            continue
-        msgs = flags(registry.get(name), point, getattr(t, "obs_args", {}))
-        if msgs:
-            out[t.name] = msgs
-    return out
 
 
 #: the nuSMEFT regime, shared by the observables of O_Hnue
