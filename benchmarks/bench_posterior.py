@@ -2,7 +2,7 @@
 second, before/after side by side, plus the per-call cost of the log-posterior (16 points,
 the sampler's size) and the identity of the chains.
 
-    python benchmarks/bench_posterior.py [--before /work/before] [--repeat 2]
+    python benchmarks/bench_posterior.py [--before /work/before] [--after TREE] [--repeat 2]
                                          [--card runs/g2_posterior.yaml] [--nsteps N]
 
 Each implementation runs in its own process (``PYTHONPATH`` = its tree), alternating
@@ -113,6 +113,8 @@ def _run(tree: str, card: str, nsteps: int | None) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--before", default="/work/before")
+    ap.add_argument("--after", default=str(ROOT),
+                    help="tree to compare (default: this one)")
     ap.add_argument("--card", default=str(ROOT / "runs" / "g2_posterior.yaml"))
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--nsteps", type=int, default=None)
@@ -126,7 +128,7 @@ def main() -> None:
 
     runs = {"before": [], "after": []}
     for _ in range(args.repeat):
-        for name, tree in (("before", args.before), ("after", str(ROOT))):
+        for name, tree in (("before", args.before), ("after", args.after)):
             runs[name].append(_run(tree, args.card, args.nsteps))
             r = runs[name][-1]
             print(f"  {name:<6} wall {r['wall_s']:6.2f} s  (baseline {1e3 * r['baseline_s']:.2f} ms)",
