@@ -563,3 +563,43 @@ def test_concurrent_card_run_fails_at_once(tmp_path):
         with pytest.raises(ChainLocked, match="output folder"):
             run_card(card, outdir=out, progress=False, quick=True)
     assert not (out / "toy_posterior" / "chain_seed.quick.h5").exists()
+
+
+def test_chain_from_emcee_or_a_broken_file_is_not_continued(tmp_path):
+    import emcee
+
+    old = tmp_path / "old.h5"  # a chain written by emcee's own backend (older hnlfit)
+    backend = emcee.backends.HDFBackend(str(old), name="mcmc")
+    sampler = emcee.EnsembleSampler(8, 1, lambda u: -0.5 * float(u[0]) ** 2, backend=backend)
+    sampler.run_mcmc(np.random.default_rng(0).uniform(1, 2, (8, 1)), 5)
+    with pytest.raises(HnlfitError, match="no recorded setup"):
+        sample_posterior(GAUSS, PRIOR, nwalkers=8, nsteps=20, backend_path=old,
+                         progress=False)
+    broken = tmp_path / "broken.h5"
+    broken.write_bytes(b"not hdf5")
+    with pytest.raises(HnlfitError, match="not a readable chain file"):
+        sample_posterior(GAUSS, PRIOR, nwalkers=8, nsteps=20, backend_path=broken,
+                         progress=False)
+    # starting afresh replaces either
+    for path in (old, broken):
+        r = sample_posterior(GAUSS, PRIOR, nwalkers=8, nsteps=20, backend_path=path,
+                             progress=False, resume=False)
+        assert load_posterior(path).nsteps == 20 == r.nsteps
+
+
+def test_term_hash_follows_data_not_evaluation_history():
+    import copy
+
+    from hnlfit.fitter.fingerprint import term_fingerprints
+    from hnlfit.likelihoods.measurements import build_likelihood
+    from hnlfit.params import make_point
+
+    like = build_likelihood("current")
+    before = term_fingerprints(like)
+    like.chi2(make_point(m_N=np.array([150.0, 900.0]), U_mu=np.array([1e-3, 4e-3]),
+                         C_Hnue_mu=np.array([1e-6, -2e-7])))  # fills the terms' memos
+    assert term_fingerprints(like) == before
+    term = like["delta_a_mu"]
+    moved = copy.copy(term)
+    moved.value = term.value * (1 + 1e-12)  # one measured value, changed in the 12th digit
+    assert fingerprint(moved) != fingerprint(term)

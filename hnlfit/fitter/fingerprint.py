@@ -10,11 +10,16 @@ words, which components differ between a stored and a requested setup.
 :func:`fingerprint` hashes an object by content, not by name: numbers bit for bit, arrays by
 dtype, shape and bytes, containers element by element, functions by their byte code,
 constants, defaults and closure (so a lambda capturing a fit model hashes the model), other
-objects by their type and attributes.  A term can define ``fingerprint()`` returning a
-string to replace this walk (for a term whose attributes hold run-time state).
+objects by their type and public attributes, plus private ones that are functions -- a
+``_private`` data attribute is a memo filled in by evaluations (a cached no-HNL chi2, a log
+table), so the hash does not depend on what was evaluated before.  What a term keeps only
+privately is covered by the other components of the setup: the likelihood's values at
+fixed check points and the hashes of the data set's files.  A term can define ``fingerprint()``
+returning a string to replace this walk (for a term whose attributes hold run-time state).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -28,6 +33,7 @@ __all__ = ["fingerprint", "term_fingerprints", "file_hashes", "probe_hash", "set
            "describe_changes"]
 
 _MAX_DEPTH = 40
+_FUNCTIONS = (types.FunctionType, types.MethodType, functools.partial)
 
 
 def fingerprint(obj: Any) -> str:
@@ -117,6 +123,11 @@ def _feed(h, obj, seen: set[int], depth: int) -> None:
         w(repr(obj).encode())
         return
     attrs = dict(state or {})
+    # private data attributes are run-time memos by convention (a term's cached no-HNL
+    # chi2, coupling names, log tables), filled in by evaluations; private callables (a
+    # FunctionTerm's function, whose closure holds its data) are content
+    attrs = {k: v for k, v in attrs.items()
+             if not k.startswith("_") or isinstance(v, _FUNCTIONS)}
     for s in slots:
         if hasattr(obj, s) and s not in attrs:
             attrs[s] = getattr(obj, s)

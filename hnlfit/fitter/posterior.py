@@ -212,13 +212,14 @@ def chain_setup(logpost: "LogPosterior", priors: Mapping[str, Prior], *, nwalker
 
     from .._version import __version__
 
+    terms = term_fingerprints(logpost.term)
     rng = np.random.default_rng(PROBE_SEED)
     probe = np.stack([p.sample(rng, N_PROBE) for p in priors.values()], axis=1)
     with np.errstate(all="ignore"):
         values = logpost.chi2(probe)
     return _clean({
         "names": list(priors),
-        "likelihood": term_fingerprints(logpost.term),
+        "likelihood": terms,
         "probe": probe_hash(values),
         "priors": {n: p.spec() for n, p in priors.items()},
         "fixed": dict(logpost.fixed), "derived": dict(logpost.derived),
