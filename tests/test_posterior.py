@@ -596,8 +596,9 @@ def test_term_hash_follows_data_not_evaluation_history():
 
     like = build_likelihood("current")
     before = term_fingerprints(like)
+    # an evaluation fills the terms' memos
     like.chi2(make_point(m_N=np.array([150.0, 900.0]), U_mu=np.array([1e-3, 4e-3]),
-                         C_Hnue_mu=np.array([1e-6, -2e-7])))  # fills the terms' memos
+                         C_Hnue_mu=np.array([1e-6, -2e-7]), Lambda=np.array([1e3, 5e3])))
     assert term_fingerprints(like) == before
     term = like["delta_a_mu"]
     moved = copy.copy(term)
