@@ -44,6 +44,11 @@ class Observable:
     valid: tuple = ()
     reads: frozenset = frozenset()   # parameters that change the result (incl. derived inputs)
 
+    def __post_init__(self):
+        pre, post = validity.split(self.valid, self.args)
+        object.__setattr__(self, "pre_checks", pre)      # outside -> DomainError
+        object.__setattr__(self, "post_checks", post)    # outside -> 0
+
     def check_args(self, args: Mapping[str, Any]) -> None:
         for k, v in args.items():
             if k not in self.args:
@@ -63,12 +68,12 @@ class Observable:
             kwargs = {**self.args, **args}
         else:
             kwargs = self.args
-        if self.valid:
+        if self.pre_checks:
             validity.check_before(self, point, kwargs)
         out = np.asarray(self.func(point, **kwargs), dtype=np.float64)
         if out.shape != point.shape:
             out = self._reshape(out, point, args)
-        if self.valid:
+        if self.post_checks:
             out = validity.apply_after(self, point, kwargs, out)
         return out
 

@@ -160,7 +160,7 @@ class StrongCoupling:
             return None
         if m[1] ** 2 * max(abs(cc[0]), abs(cc[1])) < self.LIMIT:
             return None
-        bad = np.asarray(point[self.mass]) ** 2 * np.abs(point[self.coefficient]) >= self.LIMIT
+        bad = np.square(point[self.mass]) * np.abs(point[self.coefficient]) >= self.LIMIT
         return bad if bad.any() else None
 
     def message(self, observable: str, point: Point, args: dict[str, Any],
@@ -177,22 +177,46 @@ def names_read(valid: Iterable) -> set[str]:
     return {n for v in valid for n in v.names}
 
 
+_MISSING = object()
+
+
+def _verdict(v, point: Point, args: dict[str, Any], key):
+    """v.violation(point, args), memoised on the Point under ``key`` when the domain reads
+    only parameters (every observable that declares the same domain asks: once per point)."""
+    if key is None:
+        return v.violation(point, args)
+    memo = point._bounds
+    bad = memo.get(key, _MISSING)
+    if bad is _MISSING:
+        bad = memo[key] = v.violation(point, args)
+    return bad
+
+
+def split(valid: tuple, args: dict[str, Any]) -> tuple[tuple, tuple]:
+    """(checks before the call, zeroings after it) as (domain, memo key) pairs; the key is
+    None for a domain that reads an argument (not a property of the point alone)."""
+    def key(v):
+        return None if set(v.names) & set(args) else ("valid", repr(v))
+
+    pre = tuple((v, key(v)) for v in valid if v.outside == "error")
+    post = tuple((v, key(v)) for v in valid if v.outside == "zero")
+    return pre, post
+
+
 def check_before(obs, point: Point, args: dict[str, Any]) -> None:
     """Raise DomainError for the first ``outside="error"`` domain the point leaves."""
-    for v in obs.valid:
-        if v.outside == "error":
-            bad = v.violation(point, args)
-            if bad is not None:
-                raise DomainError(v.message(obs.name, point, args, bad))
+    for v, key in obs.pre_checks:
+        bad = _verdict(v, point, args, key)
+        if bad is not None:
+            raise DomainError(v.message(obs.name, point, args, bad))
 
 
 def apply_after(obs, point: Point, args: dict[str, Any], out: np.ndarray) -> np.ndarray:
     """Set the physical answer (0) where an ``outside="zero"`` domain is left."""
-    for v in obs.valid:
-        if v.outside == "zero":
-            bad = v.violation(point, args)
-            if bad is not None:
-                out = np.where(np.broadcast_to(bad, out.shape), 0.0, out)
+    for v, key in obs.post_checks:
+        bad = _verdict(v, point, args, key)
+        if bad is not None:
+            out = np.where(np.broadcast_to(bad, out.shape), 0.0, out)
     return out
 
 
