@@ -314,6 +314,19 @@ def f(p):
 '''
 
 
+@pytest.fixture(autouse=True)
+def _registry_restored():
+    """Observables a test's plugin registers are removed again (other tests loop over all)."""
+    from hnlfit import plugins
+
+    before, loaded = dict(registry._REGISTRY), dict(plugins._LOADED)
+    yield
+    registry._REGISTRY.clear()
+    registry._REGISTRY.update(before)
+    plugins._LOADED.clear()
+    plugins._LOADED.update(loaded)
+
+
 def _plugin(tmp_path, name, body="p['m_N'] * 2.0", extra=""):
     f = tmp_path / f"{name}.py"
     f.write_text(PLUGIN.format(name=name, body=body) + extra)
