@@ -11,6 +11,7 @@ shows the traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 
@@ -495,6 +496,11 @@ def cmd_spectra(args) -> int:
         from .spectra.generate import main as generate_main
         return generate_main(args.rest)
     from .spectra import comparison_table
+    if "--json" in args.rest:
+        print_json(comparison_table())
+        return 0
+    if args.rest:
+        raise ParameterError(f"`hnlfit spectra info` takes only --json, got {' '.join(args.rest)}")
     print(f"{'meson':<10} {'process':<12} {'sigma/hemisphere [fb]':>22} {'stat':>6} "
           f"{'seed 003 Table 1':>17} {'ratio':>6}")
     for r in comparison_table():
@@ -550,6 +556,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("hnlfit: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:                 # `hnlfit data | head`: the reader has gone
+        sys.stdout = open(os.devnull, "w")
+        return 0
     except (HnlfitError, KeyError, ValueError, OSError) as exc:
         if debug:
             raise

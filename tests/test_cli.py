@@ -113,7 +113,7 @@ def test_json_is_strict_with_nan_and_inf_as_null(capsys):
     assert code == 0 and d["value"] is None and d["non_finite_as_null"] == ["value"]
 
 
-@pytest.mark.parametrize("argv", [["observables"], ["parameters"], ["data"],
+@pytest.mark.parametrize("argv", [["observables"], ["parameters"], ["data"], ["spectra", "info"],
                                   ["data", "--dataset", "published_bounds"], ["cache", "info"],
                                   ["breakdown", "m_N=300", "U_mu=0.01", "C_Hnue_mu=-1e-6",
                                    "Lambda=1200"]])
