@@ -44,3 +44,21 @@ def test_every_observable_broadcasts_and_vanishes_without_hnl():
         assert val.shape == (2, 3), obs.name
         if obs.sm is not None:
             np.testing.assert_array_equal(val, obs.sm, err_msg=obs.name)
+
+
+def test_validity_domains_are_declared_with_the_observables():
+    """The EFT and kinematic domains (issue 9): strong coupling and m_N < Lambda for the
+    nuSMEFT observables, sqrt_s > 0 and the threshold for e+e- -> N nu, E_N >= m_N for the
+    decay length, the meson mass for every meson BR."""
+    texts = {o.name: [v.text() for v in o.valid] for o in registry.all_observables()}
+    assert "m_N < Lambda" in texts["delta_a_mu"]
+    assert "m_N^2 |C_Hnue_mu| < (4 pi)^2" in texts["delta_a_mu"]
+    assert {"0 < sqrt_s", "m_N <= sqrt_s"} <= set(texts["sigma_ee_to_N_nu"])
+    assert "m_N <= E_N" in texts["decay_length_N"]
+    for name in ("br_jpsi_to_N", "br_pi0_to_N", "br_B_to_N"):
+        assert any(t.startswith("m_N <") for t in texts[name]), name
+
+
+def test_unknown_keyword_is_a_parameter_error_too():
+    with pytest.raises(ParameterError, match="Did you mean 'm_N'"):
+        hnlfit.predict("delta_a_mu", m_n=100.0)
