@@ -131,8 +131,8 @@ def main() -> None:
         for name, tree in (("before", args.before), ("after", args.after)):
             runs[name].append(_run(tree, args.card, args.nsteps))
             r = runs[name][-1]
-            print(f"  {name:<6} wall {r['wall_s']:6.2f} s  (baseline {1e3 * r['baseline_s']:.2f} ms)",
-                  flush=True)
+            print(f"  {name:<6} wall {r['wall_s']:6.2f} s  "
+                  f"(baseline {1e3 * r['baseline_s']:.2f} ms)", flush=True)
     best = {k: min(v, key=lambda r: r["wall_s"]) for k, v in runs.items()}
     print(f"\n{'':<28}{'before':>12}{'after':>12}{'ratio':>9}")
     b, a = best["before"], best["after"]

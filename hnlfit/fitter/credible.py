@@ -4,11 +4,12 @@ Densities are histograms of the samples smoothed with a Gaussian kernel (width `
 in bins, per axis; mirrored at the range edges, which for a posterior are the prior's hard
 bounds, so the smoothing moves no probability across them).  :func:`scott_width` gives the
 kernel width of Scott's rule, ``h = sigma n^(-1/(d+4))`` (times 1.06 in 1-d; D. W. Scott,
-*Multivariate Density Estimation*, 1992, eq. 6.42), with ``n`` the effective sample size.  The 2-d highest-density credible region of
-credibility ``c`` is ``{density >= t_c}`` with ``t_c`` chosen so that the region holds the
-fraction ``c`` of the smoothed mass (the usual corner-plot construction; e.g. Hogg &
-Foreman-Mackey, ``corner.py``).  Its boundary lines are computed with ``contourpy`` -- the
-same lines that the figure draws and that the card writes as data.
+*Multivariate Density Estimation*, 1992, normal reference rule), with ``n`` the effective
+sample size.
+The 2-d highest-density credible region of credibility ``c`` is ``{density >= t_c}`` with
+``t_c`` chosen so that the region holds the fraction ``c`` of the smoothed mass (the usual
+corner-plot construction, as in ``corner.py``).  Its boundary lines are computed with
+``contourpy`` -- the same lines that the figure draws and that the card writes as data.
 """
 from __future__ import annotations
 

@@ -31,7 +31,6 @@ changed and how to start afresh (``resume=False``, ``hnlfit run --restart``).
 """
 from __future__ import annotations
 
-import json
 import logging
 import math
 import time
