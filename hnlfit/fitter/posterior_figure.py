@@ -102,8 +102,9 @@ def corner_figure(reg: Regions, path: str | Path, *, colors: Sequence[str] | Non
                         ax.set_xlabel(_label(reg, kc, space))
                     else:
                         ax.tick_params(labelbottom=False)
-                    if c == 0 and r > 0 and g == 0:
-                        ax.set_ylabel(_label(reg, kr, space))
+                    if c == 0 and r > 0:
+                        if g == 0:
+                            ax.set_ylabel(_label(reg, kr, space))
                     elif r != c:
                         ax.tick_params(labelleft=False)
                     if r == c:
