@@ -113,7 +113,10 @@ COUPLINGS = tuple(n for n, p in PARAMETERS.items() if p.coupling)
 
 
 def suggest(name: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=3, cutoff=0.6)
+    """' Did you mean ...?' with the closest names; a match up to case ('m_n' -> 'm_N') alone."""
+    choices = list(choices)
+    close = [c for c in choices if c.lower() == name.lower()] or \
+        difflib.get_close_matches(name, choices, n=3, cutoff=0.6)
     return f" Did you mean {', '.join(repr(x) for x in close)}?" if close else ""
 
 
@@ -224,7 +227,8 @@ def unknown_name_error(name: str, *, args: Iterable[str] = (), observable: str |
     """The error for a keyword that is neither a parameter nor (for ``observable``) one of its
     arguments, with the closest names among both."""
     args = list(args)
-    hint = suggest(name, [*PARAMETERS, *args])
+    own = [*reads, *args]                     # the observable's own names come first
+    hint = suggest(name, own) or suggest(name, [*PARAMETERS, *args])
     if observable is None:
         return UnknownNameError(f"unknown parameter {name!r}.{hint} "
                                 "Run `hnlfit parameters` for the list.")
