@@ -168,12 +168,15 @@ def cmd_predict(args) -> int:
 
 def cmd_breakdown(args) -> int:
     from .likelihoods.measurements import build_likelihood
-    from .observables.registry import likelihood_flags
+    from .observables.registry import check_likelihood_reads, likelihood_flags
     from .params import make_point
 
     _load_plugins(args)
     like = build_likelihood(args.dataset, include=args.include, projections=args.projections)
-    point = make_point(**parse_numbers(split_assignments(args.assignments)))
+    values = parse_numbers(split_assignments(args.assignments))
+    if not args.no_strict:
+        check_likelihood_reads(like, values)
+    point = make_point(**values)
     rows = like.breakdown(point)
     flags = likelihood_flags(like, point)
     total = like.chi2(point)
@@ -338,6 +341,8 @@ def cmd_limit(args) -> int:
     if name not in COUPLINGS:
         raise ParameterError(f"{name!r} is not a coupling; `hnlfit limit` scans one of "
                              f"{', '.join(COUPLINGS)}")
+    if not 0.5 < args.cl < 1.0:
+        raise ParameterError(f"--cl {args.cl:g}: the confidence level must be in (0.5, 1)")
     at = parse_numbers(split_assignments(args.at or []))
     if name in at:
         raise ParameterError(f"{name!r} is scanned; do not fix it with --at")
@@ -346,6 +351,8 @@ def cmd_limit(args) -> int:
             raise ParameterError(f"--at {k}: give one value, not a list")
     _load_plugins(args)
     like = build_likelihood(args.dataset, include=args.include, projections=args.projections)
+    from .observables.registry import check_likelihood_reads
+    check_likelihood_reads(like, [name])      # --at may fix what only some terms read
     pos, neg = _scan_values(name, at)
     results = {}
     for sign, grid in (("+", pos), ("-", neg)):
@@ -451,6 +458,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--projections", action="store_true",
                    help="add the projections (HL-LHC, FCC-ee, far detectors, ...)")
     b.add_argument("--json", action="store_true")
+    b.add_argument("--no-strict", action="store_true",
+                   help="allow parameters no term of the likelihood reads")
     b.add_argument("--plugin", action="append")
     b.set_defaults(func=cmd_breakdown)
 

@@ -88,6 +88,9 @@ def test_lists(capsys):
     (["limit", "m_N", "--at", "U_mu=0.1"], ["'m_N'", "not a coupling"]),
     (["limit", "U_mu", "--at", "m_N=300", "U_mu=0.1"], ["U_mu", "scanned"]),
     (["data", "--dataset", "seeed"], ["seeed", "Did you mean 'seed'"]),
+    (["breakdown", "m_N=1", "d_gamma_e=1e-6"], ["'d_gamma_e'", "reads"]),
+    (["limit", "d_gamma_e", "--at", "m_N=1"], ["'d_gamma_e'", "reads"]),
+    (["limit", "U_mu", "--at", "m_N=300", "--include", "ckm_first_row", "--cl", "1.5"], ["cl"]),
 ])
 def test_expected_errors_are_one_line(capsys, argv, words):
     expect_error(capsys, *argv, words=words)

@@ -233,3 +233,24 @@ def likelihood_flags(like, point: Point) -> dict[str, list[str]]:
         if msgs:
             out[t.name] = msgs
     return out
+
+
+def likelihood_reads(like) -> frozenset:
+    """The parameters any term of a likelihood reads (with the inputs that derive them)."""
+    names: set[str] = set()
+    for t in like.terms:
+        obs = getattr(t, "observable", None)
+        names |= set(get(obs).reads) if obs else set(t.parameters)
+    names |= {k for k, derived in DERIVES.items() if names & set(derived)}
+    return frozenset(names)
+
+
+def check_likelihood_reads(like, given) -> None:
+    """A parameter no term of the likelihood reads is an error listing what they read."""
+    reads = likelihood_reads(like)
+    unread = sorted(k for k in given if k not in reads)
+    if unread:
+        raise ParameterError(
+            f"no term of the likelihood ({', '.join(t.name for t in like.terms)}) reads "
+            f"{', '.join(map(repr, unread))}; they read {', '.join(sorted(reads))}. "
+            "Pass --no-strict (strict=False) to allow it.")
