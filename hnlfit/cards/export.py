@@ -15,7 +15,8 @@ Written beside a card's figure (``<outdir>/NAME/``):
     one table per region with the limit against x, one per contour line (thinned to
     ``HEPDATA_MAX_POINTS`` points evenly spaced along the line); independent and
     dependent variables with units, CL, data set, measurement and the references of the
-    inputs as qualifiers and in the descriptions.
+    inputs as qualifiers and in the descriptions.  A card whose layers exclude nothing in
+    range has no table to submit and writes none (its JSON says so: empty ``regions``).
 ``NAME_curves.csv``
     for a curves card, every curve against x.
 
@@ -38,7 +39,8 @@ from ..io import atomic_path, write_json
 from ..params import PARAMETERS
 
 _SKIP = ("eft_invalid",)       # not a measurement: not exported as a limit
-HEPDATA_MAX_POINTS = 150       # points per contour line in the HEPData tables (JSON/CSV: all)
+HEPDATA_MAX_POINTS = 150       # points per contour line in the HEPData tables (JSON/CSV: all;
+                               # a third in quick mode)
 
 
 def _thin(line: np.ndarray, n: int) -> np.ndarray:
@@ -170,7 +172,7 @@ def write_hepdata(card: dict, folder: Path, plane: dict) -> dict:
                              f"boundary line {k + 1} of the region {info.get('rule')}. "
                              f"Inputs: {_references(info) or 'see the data set'}.")
             t.location = f"hnlfit card {name}, panel {ip + 1}"
-            ln = _thin(ln, HEPDATA_MAX_POINTS)
+            ln = _thin(ln, HEPDATA_MAX_POINTS // (3 if card.get("_quick") else 1))
             vx = Variable(xn, is_independent=True, is_binned=False, units=_unit(xn))
             vx.values = ln[:, 0]
             vy = Variable(yn, is_independent=False, is_binned=False, units=_unit(yn))
