@@ -167,31 +167,39 @@ class SolarSpectrumTerm(Term):
     def signal(self, point) -> np.ndarray:
         """Expected signal counts per bin, shape point.shape + (n_bins,)."""
         w = _couplings(point, self.flavour)                        # (..., 3)
-        counts = xenon.interpolate_in_mass(self.table, point["m_N"])   # (..., bins, 3)
-        return self.exposure * np.einsum("...bi,...i->...b", counts, w)
+        return self.exposure * xenon.weighted_in_mass(self.table, point["m_N"], w)
 
     def _profiled(self, s: np.ndarray) -> np.ndarray:
-        """min over θ of −2 ln L (up to data-only constants)."""
+        """min over θ of −2 ln L (up to data-only constants); Newton steps on the points not
+        yet converged (a point whose optimum is at the θ floor stops there)."""
         b, n = self.background, self.n_obs
-        theta = np.ones(s.shape[:-1])
+        shape = s.shape[:-1]
+        s2 = s.reshape(-1, s.shape[-1])
+        theta = np.ones(s2.shape[0])
         inv_var = 0.0 if self.sigma_theta is None else 1.0 / self.sigma_theta ** 2
-        for _ in range(30):
-            mu = theta[..., None] * b + s
-            mu = np.maximum(mu, 1e-300)
-            g = b.sum() - (n * b / mu).sum(-1) + (theta - 1.0) * inv_var
-            h = (n * b * b / mu ** 2).sum(-1) + inv_var
-            step = g / h
-            theta = np.maximum(theta - step, 1e-6)
-            if np.all(np.abs(step) < 1e-10):
+        active = np.arange(s2.shape[0])
+        for _ in range(40):
+            if active.size == 0:
                 break
-        mu = np.maximum(theta[..., None] * b + s, 1e-300)
-        nll = 2.0 * (mu - n * np.log(mu)).sum(-1)
-        return nll + (theta - 1.0) ** 2 * inv_var
+            th = theta[active]
+            mu = np.maximum(th[:, None] * b + s2[active], 1e-300)
+            r = n / mu
+            g = b.sum() - r @ b + (th - 1.0) * inv_var
+            h = (r / mu) @ (b * b) + inv_var
+            new = np.maximum(th - g / h, 1e-6)
+            theta[active] = new
+            done = (np.abs(new - th) < 1e-9 * np.maximum(new, 1e-3)) | ((new <= 1e-6) & (g > 0))
+            active = active[~done]
+        mu = np.maximum(theta[:, None] * b + s2, 1e-300)
+        nll = 2.0 * (mu.sum(-1) - (n * np.log(mu)).sum(-1))
+        return (nll + (theta - 1.0) ** 2 * inv_var).reshape(shape)
 
     def chi2(self, point) -> np.ndarray:
         if self._q0 is None:
             self._q0 = float(self._profiled(np.zeros((1, len(self.background))))[0])
-        return self._profiled(self.signal(point)) - self._q0
+        sig = self.signal(point)
+        # exactly 0 without signal (the batched Newton sums may differ in the last digit)
+        return np.where(sig.sum(-1) > 0, self._profiled(sig) - self._q0, 0.0)
 
     # -- plane-card interface ----------------------------------------------------------
     def threshold(self, cl: float | None = None) -> float:

@@ -102,6 +102,32 @@ def _signal_counts(channel, edges, resolution, efficiency, model, masses, quench
     return out
 
 
+def weighted_in_mass(table: dict, m_N, weights):
+    """Σ_i weights_i counts_i(m_N), shape m_N.shape + (n_bins,), interpolated like
+    :func:`interpolate_in_mass` but without building the (..., bins, 3) array: the points
+    are grouped by their mass-grid interval (a loop over at most the grid size)."""
+    masses, counts = table["masses"], table["counts"]
+    m, w = np.broadcast_arrays(np.asarray(m_N, dtype=np.float64)[..., None],
+                               np.asarray(weights, dtype=np.float64))
+    shape = m.shape[:-1]
+    m, w = m[..., 0].ravel(), w.reshape(-1, 3)
+    lx = np.log(masses)
+    x = np.log(np.clip(m, masses[0], masses[-1]))
+    j = np.clip(np.searchsorted(lx, x) - 1, 0, len(lx) - 2)
+    f = (x - lx[j]) / (lx[j + 1] - lx[j])
+    out = np.zeros((m.size, counts.shape[1]))
+    order = np.argsort(j, kind="stable")
+    bounds = np.flatnonzero(np.diff(j[order])) + 1
+    for idx in np.split(order, bounds):
+        if idx.size == 0:
+            continue
+        k = j[idx[0]]
+        out[idx] = (((1.0 - f[idx])[:, None] * w[idx]) @ counts[k].T
+                    + (f[idx][:, None] * w[idx]) @ counts[k + 1].T)
+    out[m > masses[-1]] = 0.0
+    return out.reshape(shape + (counts.shape[1],))
+
+
 def interpolate_in_mass(table: dict, m_N):
     """counts(m_N) (shape m_N.shape + (n_bins, 3)), linear in log m between table masses;
     masses below the grid take the lightest entry, above it 0 (kinematically closed)."""
