@@ -3,7 +3,8 @@
 A plugin is a Python file, an importable module name, or an installed package that declares
 its module under the ``hnlfit.plugins`` entry-point group.
 
-Loading the same file twice (from a card and from ``--plugin``) is a no-op. A plugin that
+Loading the same file twice (from a card and from ``--plugin``), or a copy of it (the same
+content at another path, e.g. a card copied with its plugin), is a no-op. A plugin that
 fails to import -- a syntax error, a failing import, an exception while it runs -- is one
 :class:`~hnlfit.errors.PluginError` naming the file, the line and the message, and whatever
 it had registered before failing is removed again.  (The shape of what a plugin's
@@ -60,7 +61,8 @@ def load_plugin(path: str | Path) -> None:
         if not p.is_file():
             raise PluginError(f"plugin file {p} does not exist")
         key = str(p.resolve())
-        if key in _LOADED:
+        content = "sha256:" + hashlib.sha256(p.read_bytes()).hexdigest()
+        if key in _LOADED or content in _LOADED:   # the same file, or a copy of it
             return
         digest = hashlib.sha1(key.encode()).hexdigest()[:8]
         name = f"hnlfit_plugin_{p.stem}_{digest}"
@@ -76,7 +78,7 @@ def load_plugin(path: str | Path) -> None:
                 raise
 
         _run_guarded(str(p), str(p.resolve()) if spec.origin is None else spec.origin, run)
-        _LOADED[key] = name
+        _LOADED[key] = _LOADED[content] = name
         return
     mod = str(path)
     if mod in _LOADED:

@@ -368,6 +368,9 @@ def test_same_plugin_twice_is_a_noop(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     load_plugin("plug_twice.py")                 # the same file by another path
     assert hnlfit.predict("plug_twice", m_N=2.0) == 4.0
+    (tmp_path / "copy").mkdir()                  # a card copied with its plugin
+    shutil.copy(tmp_path / "plug_twice.py", tmp_path / "copy" / "plug_twice.py")
+    load_plugin(tmp_path / "copy" / "plug_twice.py")
 
 
 def test_plugin_output_shape_is_checked(tmp_path):
