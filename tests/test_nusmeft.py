@@ -358,3 +358,13 @@ def test_broadcasting_physics_functions():
     assert nu.br_tau_to_l_gamma(m, U, C, 0.01, C).shape == (5, 3, 2)
     assert nu.x_lhc(U, C).shape == (1, 3, 2)
     assert nu.mu_nu_max(U, 0.01, 0.0, C, C, 0.0).shape == (1, 3, 2)
+
+
+def test_w_loop_branches_in_one_array():
+    """The closed form and its fixes (series near x = 1, x = 0, x > 1e100, invalid) chosen
+    per element also when the array mixes them, a NaN included."""
+    x = np.array([np.nan, 1.0, 0.0, 1e200, -1.0, 1.05, 4.0])
+    got = w_loop(x)
+    assert np.isnan(got[0]) and np.isnan(got[4])
+    assert got[1] == 1.5 and got[2] == 2.0 and got[3] == 0.5
+    assert got[5] == w_loop(1.05) and got[6] == w_loop(4.0)

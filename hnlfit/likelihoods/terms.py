@@ -182,8 +182,11 @@ class ObservableTerm(Term):
         names = self._couplings()
         if not names:
             return False
-        ev = evaluation(point)
-        return all(ev.vanishes(n) for n in names)
+        bounds = point.bounds                   # (min, max) per parameter, kept on the point
+        for n in names:
+            if bounds(n) != (0.0, 0.0):
+                return False
+        return True
 
     def _sm_chi2(self, point: Point):
         """chi2_abs of the no-HNL prediction: a number when the observable's SM value is a
@@ -421,7 +424,10 @@ class PiecewiseLinear:
         self.next_node = np.append(xp[1:], np.inf)         # xp[j + 1], inf past the end
 
     def __call__(self, u) -> np.ndarray:
-        u = np.maximum(u, self.u0)             # left of the table: slope * 0 + fp_0
+        # left of the table: slope * 0 + fp_0; at least 1-d so the in-place steps work for
+        # a scalar too (the result keeps the input's shape)
+        shape = np.shape(u)
+        u = np.maximum(np.atleast_1d(np.asarray(u, dtype=np.float64)), self.u0)
         cell = u - self.u0
         cell *= self.inv_h
         np.minimum(cell, self.last_cell, out=cell)
@@ -431,7 +437,7 @@ class PiecewiseLinear:
         out = u - self.xp.take(j)
         out *= self.slope.take(j)
         out += self.fp.take(j)
-        return np.where(u >= self.xp[-1], self.fp[-1], out)
+        return np.where(u >= self.xp[-1], self.fp[-1], out).reshape(shape)
 
 
 class FunctionTerm(Term):

@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from ..params import Point
+from ..params import PARAMETERS, Point
 
 #: points per block of a blocked evaluation (arrays of 256 kB)
 BLOCK = 32768
@@ -37,9 +37,8 @@ class Evaluation(Point):
     __slots__ = ("memo",)
 
     def __init__(self, point: Point):
-        super().__init__({k: point[k] for k in point}, point.shape)
-        if hasattr(point, "_bounds"):          # share the point's (min, max) per parameter
-            self._bounds = point._bounds
+        # the same values and the same (min, max) per parameter, computed once per point
+        super().__init__({k: point[k] for k in point}, point.shape, point._bounds)
         self.memo: dict = {}
 
     def __getitem__(self, name: str) -> np.ndarray:
@@ -60,14 +59,21 @@ class Evaluation(Point):
             return value
 
     def compact(self, name: str) -> np.ndarray:
-        """The parameter with its broadcast (stride-0) axes collapsed to length 1."""
-        return self.shared(("compact", name), lambda: compact(self[name]))
+        """The parameter with its broadcast (stride-0) axes collapsed to length 1 (a
+        parameter left at its default: one number, without building the full view)."""
+        key = ("compact", name)
+        memo = self.memo
+        if key not in memo:
+            spec = PARAMETERS.get(name)
+            if not self.has(name) and spec is not None and spec.default is not None:
+                memo[key] = np.full((1,) * len(self.shape), spec.default, dtype=np.float64)
+            else:
+                memo[key] = compact(self[name])
+        return memo[key]
 
     def vanishes(self, name: str) -> bool:
         """True if the parameter is 0 at every point of this evaluation."""
-        if hasattr(self, "bounds"):            # the point's (min, max), kept per parameter
-            return self.bounds(name) == (0.0, 0.0)
-        return self.shared(("vanishes", name), lambda: not self.compact(name).any())
+        return self.bounds(name) == (0.0, 0.0)     # the point's (min, max), kept
 
 
 def evaluation(point: Point) -> Evaluation:

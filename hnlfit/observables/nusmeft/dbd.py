@@ -9,7 +9,7 @@ import numpy as np
 
 from ...params import Point
 from ...physics.nusmeft import dbd
-from ..context import Evaluation, blockwise
+from ..context import evaluation
 from ..registry import observable
 from ..validity import eft
 from .shared import full
@@ -22,9 +22,10 @@ _REF = "2105.11462"
             refs=(f"{_REF} eqs. 4.24-4.29", "Hyvarinen-Suhonen PRC 91 (2015) 024613 (NMEs)",
                   "1706.05391 (phase-space factors)"),
             sm=0.0, args={"terms": "c1r", "m_bb": 0.0}, valid=eft(("e",)))
-@blockwise
-def inv_half_life_xe136(ev: Evaluation, terms: str = "c1r", m_bb: float = 0.0) -> np.ndarray:
-    """Inverse 0vbb half-life of 136Xe; terms="c1r" (C_1R^(9) only, seed's limit) or "full"."""
+def inv_half_life_xe136(p: Point, terms: str = "c1r", m_bb: float = 0.0) -> np.ndarray:
+    """Inverse 0vbb half-life of 136Xe; terms="c1r" (C_1R^(9) only, seed's limit) or "full".
+    A few products per point: not worth blocking."""
+    ev = evaluation(p)
     if terms == "c1r" and ev.vanishes("C_Hnue_e"):
         return np.zeros(ev.shape)
     r = dbd.inv_half_life_xe136(ev.compact("m_N"), ev.compact("C_Hnue_e"), U=ev.compact("U_e"),

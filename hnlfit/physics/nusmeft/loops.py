@@ -78,11 +78,16 @@ def w_loop(x) -> np.ndarray:
     flat = x.reshape(-1)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out = _w_closed(flat)
-    near = np.flatnonzero(np.abs(flat - 1.0) < _SERIES_RADIUS)
-    if near.size:
-        out[near] = _w_near_one(flat[near] - 1.0)
-    odd = np.flatnonzero(~((flat > 0.0) & (flat < 1e100)))
-    if odd.size:
+    if not flat.size:
+        return out.reshape(shape)
+    lo, hi = flat.min(), flat.max()             # two reductions decide which fixes apply
+    regular = lo > 0.0 and hi < 1e100           # False also when there is a NaN
+    if not regular or (lo < 1.0 + _SERIES_RADIUS and hi > 1.0 - _SERIES_RADIUS):
+        near = np.flatnonzero(np.abs(flat - 1.0) < _SERIES_RADIUS)
+        if near.size:
+            out[near] = _w_near_one(flat[near] - 1.0)
+    odd = () if regular else np.flatnonzero(~((flat > 0.0) & (flat < 1e100)))
+    if len(odd):
         xo = flat[odd]
         with np.errstate(divide="ignore", invalid="ignore"):
             out[odd] = np.where(xo == 0.0, 2.0, np.where(xo >= 1e100, _w_large(xo), np.nan))
