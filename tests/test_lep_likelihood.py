@@ -134,8 +134,8 @@ def test_scenario_III_has_no_z_pole_limits(lep):
 def _lowest_excluded(data, panel, layer):
     """Smallest excluded d (y) at each m (x) column of a drawn layer; NaN if none."""
     y = data["y"]
-    mask = data[f"panel{panel}_layer{layer}_mask"]          # (ny, nx)
-    first = np.where(mask.any(axis=0), y[np.argmax(mask, axis=0)], np.nan)
+    mask = data[f"panel{panel}_layer{layer}_mask"]          # (nx, ny), as ScanResult
+    first = np.where(mask.any(axis=1), y[np.argmax(mask, axis=1)], np.nan)
     return first
 
 

@@ -105,7 +105,8 @@ def test_cepc_run_card_draws_the_z_mode_lowest(tmp_path):
 
     def lowest(panel, layer):
         mask = data[f"panel{panel}_layer{layer}_mask"]
-        return np.where(mask.any(axis=0), y[np.argmax(mask, axis=0)], np.nan)[mid]
+        # (nx, ny), as ScanResult: the lowest excluded y in each x column
+        return np.where(mask.any(axis=1), y[np.argmax(mask, axis=1)], np.nan)[mid]
     # layers: 0 published bounds, 1 DELPHI, 2 L3, 3 CEPC Z, 4 WW, 5 H, 6 tt, 7 FCC-ee Z
     for panel in (0, 1, 3):
         z = lowest(panel, 3)
