@@ -8,6 +8,7 @@ import numpy as np
 from ...params import Point
 from ...physics.uv import leptoquark as lq
 from ..registry import observable
+from .uncoupled import uncoupled as _uncoupled
 
 _REF = "seed 001 (Brdar, leptoquark slides), docs/derivations/uv_models.md"
 
@@ -19,18 +20,8 @@ _COUPLINGS = ("y_1", "y_2", "yp_1")
 
 
 def uncoupled(sm: float):
-    """Decorator: at a point that gives none of the model's couplings the observable is its SM
-    value (the new particles do not couple), so their masses are not needed there."""
-    import functools
-
-    def wrap(func):
-        @functools.wraps(func)
-        def inner(p: Point, **kw):
-            if not any(p.has(n) for n in _COUPLINGS):
-                return np.full(p.shape, sm)
-            return func(p, **kw)
-        return inner
-    return wrap
+    """:func:`.uncoupled.uncoupled` with this model's couplings."""
+    return _uncoupled(sm, _COUPLINGS)
 
 
 

@@ -11,6 +11,7 @@ from ...params import Point
 from ...physics.uv import clfv
 from ...physics.uv import vll_scalar as vs
 from ..registry import observable
+from .uncoupled import uncoupled as _uncoupled
 
 _REF = "2405.08877 (seed 000 slides), docs/derivations/uv_models.md"
 _KO = "hep-ph/9909265 (Kuno-Okada)"
@@ -27,18 +28,8 @@ _COUPLINGS = ("Y_E_e", "Y_E_mu", "Y_E_tau", "f_emu", "f_etau", "f_mutau", "h_1",
 
 
 def uncoupled(sm: float):
-    """Decorator: at a point that gives none of the model's couplings the observable is its SM
-    value (the new particles do not couple), so their masses are not needed there."""
-    import functools
-
-    def wrap(func):
-        @functools.wraps(func)
-        def inner(p: Point, **kw):
-            if not any(p.has(n) for n in _COUPLINGS):
-                return np.full(p.shape, sm)
-            return func(p, **kw)
-        return inner
-    return wrap
+    """:func:`.uncoupled.uncoupled` with this model's couplings."""
+    return _uncoupled(sm, _COUPLINGS)
 
 
 
