@@ -343,16 +343,24 @@ def test_signals_during_a_write_are_held_until_it_is_done():
     from hnlfit.fitter.chainfile import held_signals
 
     done = []
-    with pytest.raises(KeyboardInterrupt):
-        with held_signals():
-            os.kill(os.getpid(), signal.SIGINT)
-            done.append("wrote")  # reached: the interrupt waits for the block
+    # Python's own SIGINT handler, whatever an earlier test of the session left installed
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with held_signals():
+                os.kill(os.getpid(), signal.SIGINT)
+                done.append("wrote")  # reached: the interrupt waits for the block
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert done == ["wrote"]
 
 
 _CHILD = '''
-import sys, time
+import signal, sys, time
 import numpy as np
+# a child inherits an ignored SIGINT from its parent (a test runner may leave it so); a user's
+# shell starts it with Python's default handler, which is the case under test
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from hnlfit.fitter import sample_posterior
 
 class Slow:
