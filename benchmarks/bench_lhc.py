@@ -23,13 +23,11 @@ import numpy as np  # noqa: E402
 
 
 def baseline_seconds(repeat: int = 7) -> float:
-    x = np.random.default_rng(0).normal(size=1_000_000)
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        np.log(np.exp(x) + 1)
-        best = min(best, time.perf_counter() - t0)
-    return best
+    """The numpy baseline of every benchmark (bench_predictions.baseline on 1e6 doubles)."""
+    from bench_predictions import baseline, settle_allocator
+
+    settle_allocator(1_000_000)
+    return baseline(1_000_000, repeat)
 
 
 def best_of(f, repeat):
